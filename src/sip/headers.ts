@@ -1,0 +1,68 @@
+/** Header names (RFC 3261 §7.3, §20): compact forms, canonical spelling, and which ones are comma lists. */
+
+const COMPACT: Record<string, string> = {
+  a: 'Accept-Contact', b: 'Referred-By', c: 'Content-Type', d: 'Request-Disposition',
+  e: 'Content-Encoding', f: 'From', i: 'Call-ID', j: 'Reject-Contact', k: 'Supported',
+  l: 'Content-Length', m: 'Contact', n: 'Identity-Info', o: 'Event', r: 'Refer-To',
+  s: 'Subject', t: 'To', u: 'Allow-Events', v: 'Via', x: 'Session-Expires', y: 'Identity',
+};
+
+/** Names whose usual spelling is not plain Title-Case-Per-Dash. */
+const IRREGULAR = new Map(
+  ['Call-ID', 'CSeq', 'WWW-Authenticate', 'MIME-Version', 'RAck', 'RSeq', 'SIP-ETag', 'SIP-If-Match']
+    .map((n) => [n.toLowerCase(), n]),
+);
+
+/** Headers whose values may be combined with commas (RFC 3261 §7.3.1). Auth headers are not: their params use commas. */
+const LIST_HEADERS = new Set([
+  'via', 'route', 'record-route', 'contact', 'allow', 'supported', 'require', 'proxy-require',
+  'unsupported', 'accept', 'accept-encoding', 'accept-language', 'content-encoding', 'allow-events',
+  'path', 'service-route', 'warning', 'alert-info', 'call-info', 'error-info', 'in-reply-to',
+  'route-security',
+]);
+
+const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+
+export function isToken(s: string): boolean {
+  return TOKEN.test(s);
+}
+
+/** The canonical long-form spelling of a header name, expanding compact forms. */
+export function canonicalName(name: string): string {
+  const lower = name.toLowerCase();
+  const long = COMPACT[lower];
+  if (long) return long;
+  const irregular = IRREGULAR.get(lower);
+  if (irregular) return irregular;
+  return lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+export function isListHeader(name: string): boolean {
+  return LIST_HEADERS.has(canonicalName(name).toLowerCase());
+}
+
+/**
+ * Splits a header value at top-level commas: commas inside quoted strings or `<…>` do not split.
+ * Empty elements are dropped.
+ */
+export function splitList(value: string): string[] {
+  const out: string[] = [];
+  let depthAngle = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === '<') depthAngle++;
+    else if (ch === '>') depthAngle = Math.max(0, depthAngle - 1);
+    else if (ch === ',' && depthAngle === 0) {
+      out.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start).trim());
+  return out.filter((s) => s.length > 0);
+}
