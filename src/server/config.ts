@@ -1,0 +1,168 @@
+/**
+ * Settings: every one has a default, a key in the JSON config file and an environment variable.
+ * Precedence: defaults < config file < environment < programmatic overrides (tests).
+ * `docs/configuration.md` documents each entry of SETTINGS; a unit test keeps the two in step.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { LogLevel } from './log.js';
+
+export interface ProxySettings {
+  domain: string;
+  tcpPort: number;
+  tlsPort: number;
+  /** PEM files; when unset the proxy's certificate is issued by the deployment CA into the data directory. */
+  tlsCert: string | null;
+  tlsKey: string | null;
+}
+
+export interface KeyhopConfig {
+  dataDir: string;
+  logLevel: LogLevel;
+  http: { host: string; port: number; tlsCert: string | null; tlsKey: string | null };
+  sip: { host: string };
+  proxies: { a: ProxySettings; b: ProxySettings };
+  usersFile: string | null;
+  policyFile: string | null;
+  routes: Record<string, string>;
+  trustedPeers: string[];
+  registrar: { defaultExpires: number; minExpires: number; maxExpires: number };
+  timers: { transactionMs: number; inviteMs: number };
+  pki: { caCert: string | null; caKey: string | null };
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+type Kind = 'string' | 'path' | 'port' | 'int' | 'level' | 'list' | 'routes';
+
+export interface Setting {
+  key: string;
+  env: string[];
+  kind: Kind;
+  default: unknown;
+  doc: string;
+}
+
+export const SETTINGS: Setting[] = [
+  { key: 'dataDir', env: ['KEYHOP_DATA_DIR'], kind: 'path', default: './data', doc: 'Directory for users, policy, CA and proxy keys and certificates. Created on first start.' },
+  { key: 'logLevel', env: ['KEYHOP_LOG_LEVEL'], kind: 'level', default: 'info', doc: 'debug, info, warn, error or silent.' },
+  { key: 'http.host', env: ['KEYHOP_HTTP_HOST'], kind: 'string', default: '127.0.0.1', doc: 'Address the web server (SPA and SIP over WebSocket) listens on.' },
+  { key: 'http.port', env: ['PORT', 'KEYHOP_HTTP_PORT'], kind: 'port', default: 8080, doc: 'Port of the web server; 0 picks a free one.' },
+  { key: 'http.tlsCert', env: ['KEYHOP_HTTP_TLS_CERT'], kind: 'path', default: null, doc: 'PEM certificate for HTTPS/WSS. With tlsKey set the web server speaks HTTPS and SIP over WSS.' },
+  { key: 'http.tlsKey', env: ['KEYHOP_HTTP_TLS_KEY'], kind: 'path', default: null, doc: 'PEM private key for http.tlsCert.' },
+  { key: 'sip.host', env: ['KEYHOP_SIP_HOST'], kind: 'string', default: '127.0.0.1', doc: 'Address the SIP TCP and TLS listeners bind to and advertise in Via and Record-Route. Must be a concrete address.' },
+  { key: 'proxies.a.domain', env: ['KEYHOP_PROXY_A_DOMAIN'], kind: 'string', default: 'a.keyhop.test', doc: 'SIP domain served by proxy A.' },
+  { key: 'proxies.a.tcpPort', env: ['KEYHOP_PROXY_A_TCP_PORT'], kind: 'port', default: 5070, doc: 'Proxy A SIP over TCP port (trusted peers, third-party SIP).' },
+  { key: 'proxies.a.tlsPort', env: ['KEYHOP_PROXY_A_TLS_PORT'], kind: 'port', default: 5071, doc: 'Proxy A SIP over TLS port (proxy-to-proxy, mutual TLS).' },
+  { key: 'proxies.a.tlsCert', env: ['KEYHOP_PROXY_A_TLS_CERT'], kind: 'path', default: null, doc: 'Proxy A certificate (PEM). Default: issued by the deployment CA into <dataDir>/pki.' },
+  { key: 'proxies.a.tlsKey', env: ['KEYHOP_PROXY_A_TLS_KEY'], kind: 'path', default: null, doc: 'Proxy A private key (PEM).' },
+  { key: 'proxies.b.domain', env: ['KEYHOP_PROXY_B_DOMAIN'], kind: 'string', default: 'b.keyhop.test', doc: 'SIP domain served by proxy B.' },
+  { key: 'proxies.b.tcpPort', env: ['KEYHOP_PROXY_B_TCP_PORT'], kind: 'port', default: 5080, doc: 'Proxy B SIP over TCP port.' },
+  { key: 'proxies.b.tlsPort', env: ['KEYHOP_PROXY_B_TLS_PORT'], kind: 'port', default: 5081, doc: 'Proxy B SIP over TLS port.' },
+  { key: 'proxies.b.tlsCert', env: ['KEYHOP_PROXY_B_TLS_CERT'], kind: 'path', default: null, doc: 'Proxy B certificate (PEM).' },
+  { key: 'proxies.b.tlsKey', env: ['KEYHOP_PROXY_B_TLS_KEY'], kind: 'path', default: null, doc: 'Proxy B private key (PEM).' },
+  { key: 'usersFile', env: ['KEYHOP_USERS'], kind: 'path', default: null, doc: 'Users database (JSON, Digest HA1 values only, never passwords). Default <dataDir>/users.json, created with the demo accounts.' },
+  { key: 'policyFile', env: ['KEYHOP_POLICY'], kind: 'path', default: null, doc: 'Connection policy (allow/deny rules). Default <dataDir>/policy.txt, created with the demo policy.' },
+  { key: 'routes', env: ['KEYHOP_ROUTES'], kind: 'routes', default: {}, doc: 'Extra inter-domain routes, `domain=tls:host:port` or `domain=tcp:host:port`, comma separated in the environment. The embedded proxies route to each other without this.' },
+  { key: 'trustedPeers', env: ['KEYHOP_TRUSTED_PEERS'], kind: 'list', default: [], doc: 'IP addresses whose TCP/TLS connections are trusted peers (trunks, test tools): no authentication, no identity check; requests may be routed to them.' },
+  { key: 'registrar.defaultExpires', env: ['KEYHOP_REGISTRAR_DEFAULT_EXPIRES'], kind: 'int', default: 600, doc: 'Registration lifetime in seconds when the REGISTER names none.' },
+  { key: 'registrar.minExpires', env: ['KEYHOP_REGISTRAR_MIN_EXPIRES'], kind: 'int', default: 60, doc: 'Shortest registration accepted (shorter gets 423 Interval Too Brief).' },
+  { key: 'registrar.maxExpires', env: ['KEYHOP_REGISTRAR_MAX_EXPIRES'], kind: 'int', default: 3600, doc: 'Longest registration granted; longer requests are shortened.' },
+  { key: 'timers.transactionMs', env: ['KEYHOP_TIMER_TRANSACTION_MS'], kind: 'int', default: 32000, doc: 'Client transaction timeout (RFC 3261 Timer B/F, 64×T1). A hop that does not answer within it gets 408.' },
+  { key: 'timers.inviteMs', env: ['KEYHOP_TIMER_INVITE_MS'], kind: 'int', default: 180000, doc: 'How long a ringing call may go unanswered (RFC 3261 Timer C) before the proxy cancels it with 408.' },
+  { key: 'pki.caCert', env: ['KEYHOP_CA_CERT'], kind: 'path', default: null, doc: 'Deployment CA certificate (PEM). Default: created in <dataDir>/pki on first start.' },
+  { key: 'pki.caKey', env: ['KEYHOP_CA_KEY'], kind: 'path', default: null, doc: 'Deployment CA private key (PEM), needed only to issue missing proxy certificates.' },
+];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(opts: { env?: NodeJS.ProcessEnv; file?: string | null; overrides?: DeepPartial<KeyhopConfig> } = {}): KeyhopConfig {
+  const env = opts.env ?? process.env;
+  const cfg: Record<string, unknown> = {};
+  for (const s of SETTINGS) setPath(cfg, s.key, structuredClone(s.default));
+
+  const file = opts.file !== undefined ? opts.file : (env.KEYHOP_CONFIG ?? (existsSync('keyhop.json') ? 'keyhop.json' : null));
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`Cannot read config file ${file}: ${(e as Error).message}`);
+    }
+    for (const s of SETTINGS) {
+      const v = getPath(parsed, s.key);
+      if (v !== undefined) setPath(cfg, s.key, coerce(s, v, `${file}: ${s.key}`));
+    }
+  }
+  for (const s of SETTINGS) {
+    for (const name of s.env) {
+      const v = env[name];
+      if (v !== undefined && v !== '') setPath(cfg, s.key, coerce(s, v, `environment ${name}`));
+    }
+  }
+  if (opts.overrides) {
+    for (const s of SETTINGS) {
+      const v = getPath(opts.overrides, s.key);
+      if (v !== undefined) setPath(cfg, s.key, coerce(s, v, `override ${s.key}`));
+    }
+  }
+  const out = cfg as unknown as KeyhopConfig;
+  out.dataDir = resolve(out.dataDir);
+  const { registrar } = out;
+  if (registrar.minExpires > registrar.maxExpires) throw new ConfigError(`registrar.minExpires (${registrar.minExpires}) exceeds registrar.maxExpires (${registrar.maxExpires})`);
+  return out;
+}
+
+function coerce(s: Setting, v: unknown, where: string): unknown {
+  const bad = (what: string) => new ConfigError(`${where}: expected ${what}, got ${JSON.stringify(v)}`);
+  switch (s.kind) {
+    case 'string':
+    case 'path':
+      if (v === null && s.default === null) return null;
+      if (typeof v !== 'string' || v === '') throw bad('a non-empty string');
+      return v;
+    case 'port':
+    case 'int': {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isInteger(n) || n < 0 || (s.kind === 'port' && n > 65535)) throw bad(s.kind === 'port' ? 'a port number 0–65535' : 'a non-negative integer');
+      return n;
+    }
+    case 'level':
+      if (!['debug', 'info', 'warn', 'error', 'silent'].includes(String(v))) throw bad('one of debug, info, warn, error, silent');
+      return v;
+    case 'list':
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
+      if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
+      throw bad('a list of strings');
+    case 'routes': {
+      const entries: Array<[string, unknown]> =
+        typeof v === 'string' ? v.split(',').filter((x) => x.trim()).map((x) => x.split('=', 2).map((y) => y.trim()) as [string, string])
+        : v && typeof v === 'object' ? Object.entries(v) : [];
+      if (typeof v !== 'string' && (!v || typeof v !== 'object')) throw bad('domain → "tls:host:port" entries');
+      const out: Record<string, string> = {};
+      for (const [domain, target] of entries) {
+        if (typeof target !== 'string' || !/^(tls|tcp):[^:]+:\d{1,5}$/.test(target)) throw bad(`"tls:host:port" or "tcp:host:port" for ${domain}`);
+        out[domain.toLowerCase()] = target;
+      }
+      return out;
+    }
+  }
+}
+
+function getPath(obj: unknown, key: string): unknown {
+  let cur: unknown = obj;
+  for (const part of key.split('.')) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let cur = obj;
+  for (const p of parts.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
+  cur[parts[parts.length - 1]!] = value;
+}

@@ -1,0 +1,148 @@
+/**
+ * The embedded default: proxies A and B with their registrars, their TLS link, the web server
+ * (SPA + SIP over WebSocket), the deployment CA, demo users and demo policy — one process.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type DeepPartial, type KeyhopConfig, type ProxySettings as ProxyConfig } from './config.js';
+import { createLogger } from './log.js';
+import { ensureCa, ensureProxyCert } from './pki.js';
+import { ConnectionPolicy } from './proxy/policy.js';
+import { Proxy, type Target } from './proxy/proxy.js';
+import { DEMO_ACCOUNTS, UserDirectory } from './proxy/users.js';
+import { SipListeners } from './transport/sip-listeners.js';
+import type { SipMessage } from '../sip/message.js';
+import type { Flow } from './transport/flow.js';
+import { WebServer } from './web.js';
+
+export interface RunningProxy {
+  domain: string;
+  tcp: { host: string; port: number };
+  tls: { host: string; port: number };
+  /** The WebSocket URL browsers use for this proxy. */
+  wsUrl: string;
+  proxy: Proxy;
+}
+
+export interface RunningKeyhop {
+  config: KeyhopConfig;
+  httpUrl: string;
+  proxies: { a: RunningProxy; b: RunningProxy };
+  stop(): Promise<void>;
+}
+
+const STATIC_DIR = resolve(fileURLToPath(new URL('../../dist', import.meta.url)));
+
+/**
+ * Starts everything. Tests pass `overrides` only; `npm start` also passes the environment and the
+ * config file (see docs/configuration.md).
+ */
+export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, source: { env?: NodeJS.ProcessEnv; file?: string | null } = { env: {}, file: null }): Promise<RunningKeyhop> {
+  const config = loadConfig({ env: source.env ?? {}, file: source.file ?? null, overrides });
+  const log = createLogger(config.logLevel);
+  mkdirSync(config.dataDir, { recursive: true });
+  const pkiDir = join(config.dataDir, 'pki');
+  const ca = await ensureCa(pkiDir, config.pki.caCert, config.pki.caKey);
+
+  const usersPath = config.usersFile ?? join(config.dataDir, 'users.json');
+  if (!config.usersFile) UserDirectory.createIfMissing(usersPath, DEMO_ACCOUNTS);
+  const users = UserDirectory.load(usersPath);
+  const policyPath = config.policyFile ?? join(config.dataDir, 'policy.txt');
+  if (!config.policyFile) ConnectionPolicy.createIfMissing(policyPath);
+  const policy = ConnectionPolicy.load(policyPath);
+
+  const trusted = new Set(config.trustedPeers);
+  const sinks = new Map<string, (flow: Flow, msg: SipMessage) => void>();
+  const web = new WebServer({
+    host: config.http.host,
+    port: config.http.port,
+    tls: config.http.tlsCert && config.http.tlsKey ? { cert: readText(config.http.tlsCert), key: readText(config.http.tlsKey) } : null,
+    staticDir: STATIC_DIR,
+    proxies: sinks,
+    log: log.child('web'),
+  });
+
+  const built: Array<{ id: 'a' | 'b'; cfg: ProxyConfig; listeners: SipListeners; routes: Map<string, Target>; proxy?: Proxy }> = [];
+  for (const id of ['a', 'b'] as const) {
+    const cfg = config.proxies[id];
+    const pair = await ensureProxyCert(pkiDir, ca, cfg.domain, config.sip.host, { cert: cfg.tlsCert, key: cfg.tlsKey });
+    const plog = log.child(id);
+    const routes = new Map<string, Target>();
+    const entry: (typeof built)[number] = {
+      id,
+      cfg,
+      routes,
+      listeners: new SipListeners({
+        host: config.sip.host,
+        tcpPort: cfg.tcpPort,
+        tlsPort: cfg.tlsPort,
+        tls: { cert: pair.cert, key: pair.key, ca: ca.cert },
+        trustedPeers: trusted,
+        sink: (flow, msg) => entry.proxy!.receive(flow, msg),
+        log: plog,
+      }),
+    };
+    await entry.listeners.listen();
+    built.push(entry);
+  }
+  await web.listen();
+
+  for (const e of built) {
+    for (const other of built) if (other !== e) e.routes.set(other.cfg.domain, { transport: 'tls', host: config.sip.host, port: other.listeners.tlsPort });
+    for (const [domain, spec] of Object.entries(config.routes)) {
+      const [transport, host, port] = spec.split(':') as ['tls' | 'tcp', string, string];
+      e.routes.set(domain, { transport, host, port: Number(port) });
+    }
+    const listeners = e.listeners;
+    e.proxy = new Proxy(
+      {
+        id: e.id,
+        domain: e.cfg.domain,
+        sipHost: config.sip.host,
+        tcpPort: listeners.tcpPort,
+        tlsPort: listeners.tlsPort,
+        routes: e.routes,
+        trustedPeers: trusted,
+        registrar: config.registrar,
+        timers: config.timers,
+      },
+      users,
+      policy,
+      {
+        connect: (t) => listeners.connect(t),
+        sentBy: (flow) =>
+          flow.transport === 'tcp' ? { transport: 'TCP', host: config.sip.host, port: listeners.tcpPort }
+          : flow.transport === 'tls' ? { transport: 'TLS', host: config.sip.host, port: listeners.tlsPort }
+          : { transport: flow.transport.toUpperCase(), host: config.http.host, port: web.port },
+      },
+      log.child(e.id),
+    );
+    sinks.set(e.cfg.domain, (flow, msg) => e.proxy!.receive(flow, msg));
+  }
+
+  const scheme = web.secure ? 'https' : 'http';
+  const hostForUrl = config.http.host === '127.0.0.1' || config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+  const httpUrl = `${scheme}://${hostForUrl}:${web.port}`;
+  const running = (e: (typeof built)[number]): RunningProxy => ({
+    domain: e.cfg.domain,
+    tcp: { host: config.sip.host, port: e.listeners.tcpPort },
+    tls: { host: config.sip.host, port: e.listeners.tlsPort },
+    wsUrl: `${web.secure ? 'wss' : 'ws'}://${hostForUrl}:${web.port}/sip/${e.cfg.domain}`,
+    proxy: e.proxy!,
+  });
+  return {
+    config,
+    httpUrl,
+    proxies: { a: running(built[0]!), b: running(built[1]!) },
+    async stop() {
+      for (const e of built) e.proxy?.close();
+      await web.close();
+      await Promise.all(built.map((e) => e.listeners.close()));
+    },
+  };
+}
+
+function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}

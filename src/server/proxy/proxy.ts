@@ -1,0 +1,410 @@
+/**
+ * A transaction-stateful SIP proxy and registrar for one domain (RFC 3261 §16), with the rules of
+ * seeds 001/002: every request's From must be the identity bound to its connection (R6), the
+ * connection policy is checked before any lookup (R9), and a denied, offline or unknown callee
+ * all get the same answer (R10). I/O goes through the `ProxyTransport` delegate.
+ */
+import { parseAuthValue } from '../../sip/auth-params.js';
+import { SipParseError } from '../../sip/errors.js';
+import type { SipMessage, SipRequest, SipResponse } from '../../sip/message.js';
+import { parseNameAddr } from '../../sip/name-addr.js';
+import { createResponse, randomToken } from '../../sip/response.js';
+import { aor as aorOf, parseUri, type SipUri } from '../../sip/uri.js';
+import { BRANCH_COOKIE, formatVia, parseVia } from '../../sip/via.js';
+import type { Logger } from '../log.js';
+import type { Flow } from '../transport/flow.js';
+import { DigestChallenger } from './digest-challenge.js';
+import { LocationService } from './location.js';
+import type { ConnectionPolicy } from './policy.js';
+import { register, type RegistrarSettings } from './registrar.js';
+import { ResponseContext } from './response-context.js';
+import type { UserDirectory } from './users.js';
+import type { Branch } from './branch.js';
+
+export interface Target {
+  transport: 'tcp' | 'tls';
+  host: string;
+  port: number;
+}
+
+/** What the proxy needs from the network. */
+export interface ProxyTransport {
+  /** An open flow to `target`, reused when one exists. Rejects with a readable reason. */
+  connect(target: Target): Promise<Flow>;
+  /** The sent-by this proxy puts in its Via on `flow`. */
+  sentBy(flow: Flow): { transport: string; host: string; port: number };
+}
+
+export interface ProxySettings {
+  /** Short name used in branch IDs and logs ("a", "b"). */
+  id: string;
+  domain: string;
+  sipHost: string;
+  tcpPort: number;
+  tlsPort: number;
+  routes: Map<string, Target>;
+  trustedPeers: Set<string>;
+  registrar: RegistrarSettings;
+  timers: { transactionMs: number; inviteMs: number };
+}
+
+const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER']);
+
+export class Proxy {
+  readonly location = new LocationService();
+  private readonly digest: DigestChallenger;
+  /** Server transactions by `branch|sent-by|method`. */
+  private readonly contexts = new Map<string, ResponseContext>();
+  /** Client transactions by our branch ID. */
+  private readonly branches = new Map<string, Branch>();
+  private branchCounter = 0;
+  private readonly lingering = new Set<ReturnType<typeof setTimeout>>();
+  /** INVITEs this proxy answered itself with a final response, whose ACK it must absorb (§17.2.1). */
+  private readonly answeredInvites = new Map<string, number>();
+
+  constructor(
+    readonly settings: ProxySettings,
+    private readonly users: UserDirectory,
+    private readonly policy: ConnectionPolicy,
+    private readonly transport: ProxyTransport,
+    private readonly log: Logger,
+  ) {
+    this.digest = new DigestChallenger(settings.domain, users);
+  }
+
+  receive(flow: Flow, msg: SipMessage): void {
+    if (msg.isRequest) this.onRequest(flow, msg);
+    else this.onResponse(msg);
+  }
+
+  close(): void {
+    this.location.clear();
+    for (const ctx of this.contexts.values()) ctx.dispose();
+    for (const t of this.lingering) clearTimeout(t);
+    this.contexts.clear();
+    this.branches.clear();
+  }
+
+  // ---- requests -------------------------------------------------------------------------------
+
+  private onRequest(flow: Flow, req: SipRequest): void {
+    const topVia = parseVia(req.getAll('Via')[0]!);
+    const branch = topVia.params.get('branch');
+    if (!branch || !branch.startsWith(BRANCH_COOKIE)) {
+      if (req.method !== 'ACK') flow.send(createResponse(req, 400, 'Via branch must start with z9hG4bK', randomToken(6)));
+      return;
+    }
+    this.stampVia(req, flow, topVia);
+    const key = txKey(branch, topVia, req.method);
+    const reply = (status: number, reason?: string) => this.replyLocally(flow, req, key, status, reason);
+
+    if (req.method === 'ACK') {
+      // The ACK for a non-2xx final response is hop by hop: it ends here (§17.2.1).
+      if (this.contexts.has(key) || this.answeredInvites.has(key)) return;
+    } else if (req.method === 'CANCEL') {
+      return this.onCancel(flow, req, txKey(branch, topVia, 'INVITE'));
+    } else {
+      const existing = this.contexts.get(key);
+      if (existing) {
+        if (existing.lastResponse) flow.send(existing.lastResponse);
+        return;
+      }
+    }
+
+    let uri: SipUri;
+    try {
+      if (!/^sips?:/i.test(req.uri)) return req.method === 'ACK' ? undefined : reply(416, 'Only sip: and sips: URIs are supported');
+      uri = parseUri(req.uri);
+    } catch (e) {
+      return req.method === 'ACK' ? undefined : reply(400, e instanceof SipParseError ? e.reason : 'Invalid Request-URI');
+    }
+    const maxForwards = Number(req.get('Max-Forwards'));
+    if (maxForwards === 0 && !this.isOurs(uri)) return req.method === 'ACK' ? undefined : reply(483);
+    if (this.isLoop(req)) return req.method === 'ACK' ? undefined : reply(482);
+    if (req.has('Proxy-Require') && req.method !== 'ACK') {
+      const r = createResponse(req, 420, undefined, randomToken(6));
+      r.set('Unsupported', req.getAll('Proxy-Require').join(', '));
+      return this.replyLocally(flow, req, key, r);
+    }
+
+    const caller = this.identify(flow, req, uri, key);
+    if (caller === null) return;
+
+    if (req.method === 'REGISTER' && uri.host === this.settings.domain) {
+      return this.replyLocally(flow, req, key, register(req, flow, caller, this.location, this.settings.registrar));
+    }
+    this.route(flow, req, key, uri, caller);
+  }
+
+  /**
+   * Who sent this request: the From identity, once it is established that the sender may use it.
+   * Responds (or silently drops ACK/CANCEL) and returns null otherwise.
+   */
+  private identify(flow: Flow, req: SipRequest, uri: SipUri, key: string): string | null {
+    const reply = (status: number, reason?: string) => {
+      this.replyLocally(flow, req, key, status, reason);
+      return null;
+    };
+    let from: string;
+    try {
+      from = aorOf(parseNameAddr(req.get('From')!).uri);
+    } catch (e) {
+      return reply(400, e instanceof SipParseError ? e.reason : 'Invalid From');
+    }
+    const peer = flow.peer;
+    if (peer.kind === 'trusted') return from;
+    if (peer.kind === 'proxy') {
+      if (from.slice(from.indexOf('@') + 1) !== peer.domain) return reply(403, `From ${from} does not belong to ${peer.domain}`);
+      return from;
+    }
+    if (flow.identity === null || (req.method === 'REGISTER' && uri.host === this.settings.domain && req.has('Authorization'))) {
+      if (req.method === 'ACK') return null;
+      const isRegister = req.method === 'REGISTER';
+      const verdict = this.digest.verify(req.method, req.getAll(isRegister ? 'Authorization' : 'Proxy-Authorization'));
+      if (verdict?.ok) {
+        if (flow.identity !== null && flow.identity !== verdict.aor) return reply(403, `This connection is already bound to ${flow.identity}`);
+        if (flow.identity === null) this.log.info(`${flow.id} (${flow.remote.address}) authenticated as ${verdict.aor}`);
+        flow.identity = verdict.aor;
+      } else {
+        if (verdict) this.log.info(`authentication failed on ${flow.id} (${flow.remote.address}): ${verdict.reason}`);
+        const r = createResponse(req, isRegister ? 401 : 407, undefined, randomToken(6));
+        for (const c of this.digest.challenges(verdict?.stale ?? false)) r.append(isRegister ? 'WWW-Authenticate' : 'Proxy-Authenticate', c);
+        this.replyLocally(flow, req, key, r);
+        return null;
+      }
+    }
+    if (from !== flow.identity) return reply(403, `From ${from} does not match the identity of this connection`);
+    return from;
+  }
+
+  /** A final response made here, before any routing. Nothing answers an ACK. */
+  private replyLocally(flow: Flow, req: SipRequest, key: string, status: number | SipResponse, reason?: string): void {
+    if (req.method === 'ACK') return;
+    const res = typeof status === 'number' ? createResponse(req, status, reason, randomToken(6)) : status;
+    if (req.method === 'INVITE' && res.status >= 300) {
+      const now = Date.now();
+      if (this.answeredInvites.size > 1000) for (const [k, until] of this.answeredInvites) if (until < now) this.answeredInvites.delete(k);
+      this.answeredInvites.set(key, now + this.settings.timers.transactionMs);
+    }
+    flow.send(res);
+  }
+
+  private onCancel(flow: Flow, req: SipRequest, inviteKey: string): void {
+    const ctx = this.contexts.get(inviteKey);
+    if (flow.peer.kind === 'user' && flow.identity === null) return; // unauthenticated CANCEL: discarded
+    if (!ctx || ctx.upstream !== flow) {
+      flow.send(createResponse(req, 481, undefined, randomToken(6)));
+      return;
+    }
+    flow.send(createResponse(req, 200, undefined, randomToken(6)));
+    ctx.cancel();
+  }
+
+  private route(flow: Flow, req: SipRequest, key: string, uri: SipUri, caller: string): void {
+    const isAck = req.method === 'ACK';
+    const ctx = new ResponseContext(req, isAck ? null : flow, this.settings.timers, (c) => this.finish(key, c));
+    const loop = loopHash(req);
+    if (!isAck) this.contexts.set(key, ctx);
+    if (req.method === 'INVITE') flow.send(createResponse(req, 100));
+    const reply = (status: number, reason?: string) => {
+      if (!isAck) ctx.respond(createResponse(req, status, reason, randomToken(6)));
+    };
+
+    const out = req.clone();
+    while (true) {
+      const top = out.getAll('Route')[0];
+      if (top === undefined) break;
+      let routeUri: SipUri;
+      try {
+        routeUri = parseNameAddr(top).uri;
+      } catch {
+        return reply(400, 'Invalid Route header');
+      }
+      if (!this.isOurs(routeUri)) break;
+      out.shift('Route');
+    }
+    this.stripOwnCredentials(out);
+
+    const nextRoute = out.getAll('Route')[0];
+    const initial = !/;\s*tag=/i.test(req.get('To') ?? '');
+    if (nextRoute !== undefined) {
+      const target = this.targetFor(parseNameAddr(nextRoute).uri);
+      if (!target) return reply(404, 'No route to the next hop');
+      return this.forward(ctx, out, [{ target, uri: req.uri }], initial, loop);
+    }
+
+    if (this.isOurs(uri) || (uri.host === this.settings.domain && uri.user === null)) {
+      if (req.method === 'OPTIONS') return reply(200);
+      return reply(404);
+    }
+
+    const binding = this.location.byContact(uri);
+    if (binding) return this.forward(ctx, out, [{ flow: binding.flow, uri: req.uri }], initial, loop);
+
+    const callee = aorOf(uri);
+    if (initial && !this.policy.allows(caller, callee)) {
+      this.log.info(`policy denies ${caller} -> ${callee}`);
+      return reply(...UNAVAILABLE);
+    }
+    if (uri.host === this.settings.domain) {
+      const bindings = this.users.get(callee) ? this.location.lookup(callee) : [];
+      if (bindings.length === 0) return reply(...UNAVAILABLE);
+      return this.forward(ctx, out, bindings.map((b) => ({ flow: b.flow, uri: b.contact })), initial, loop);
+    }
+    const target = this.targetFor(uri);
+    if (!target) return reply(404, `No route to ${uri.host}`);
+    this.forward(ctx, out, [{ target, uri: req.uri }], initial, loop);
+  }
+
+  /** Sends one copy of `req` per destination (§16.6), each as its own client transaction. */
+  private forward(ctx: ResponseContext, req: SipRequest, dests: Array<{ flow?: Flow; target?: Target; uri: string }>, initial: boolean, loop: string): void {
+    const isAck = req.method === 'ACK';
+    for (const dest of dests) {
+      const fwd = req.clone();
+      fwd.uri = dest.uri;
+      fwd.set('Max-Forwards', String(Number(req.get('Max-Forwards')) - 1));
+      const branchId = `${BRANCH_COOKIE}-${this.settings.id}${loop}-${(++this.branchCounter).toString(36)}`;
+      const branch = isAck ? null : ctx.addBranch(branchId, fwd);
+      const send = (flow: Flow) => {
+        if (initial && DIALOG_CREATING.has(req.method) && ctx.upstream) this.recordRoute(fwd, ctx.upstream, flow);
+        const via = this.transport.sentBy(flow);
+        fwd.prepend('Via', `SIP/2.0/${via.transport} ${via.host}:${via.port};branch=${branchId}`);
+        if (branch) this.branches.set(branchId, branch);
+        flow.send(fwd);
+        branch?.sent(flow);
+      };
+      if (dest.flow) send(dest.flow);
+      else {
+        this.transport.connect(dest.target!).then(send, (e: Error) => {
+          this.log.warn(`cannot reach ${dest.target!.transport}:${dest.target!.host}:${dest.target!.port}: ${e.message}`);
+          branch?.unreachable('Service Unavailable');
+        });
+      }
+    }
+  }
+
+  /** Double Record-Route (RFC 5658) when the request changes transport, so each side gets a URI it can use. */
+  private recordRoute(fwd: SipRequest, inbound: Flow, outbound: Flow): void {
+    const inUri = this.sideUri(inbound);
+    const outUri = this.sideUri(outbound);
+    fwd.prepend('Record-Route', `<${inUri}>`);
+    if (outUri !== inUri) fwd.prepend('Record-Route', `<${outUri}>`);
+  }
+
+  private sideUri(flow: Flow): string {
+    const s = this.settings;
+    return flow.transport === 'tcp' ? `sip:${s.sipHost}:${s.tcpPort};transport=tcp;lr` : `sip:${s.sipHost}:${s.tlsPort};transport=tls;lr`;
+  }
+
+  private isOurs(uri: SipUri): boolean {
+    const s = this.settings;
+    return uri.host === s.sipHost && (uri.port === s.tcpPort || uri.port === s.tlsPort);
+  }
+
+  /** Where a URI outside our domain leads: configured routes, TLS peers (CA-verified), or trusted peers. */
+  private targetFor(uri: SipUri): Target | null {
+    const routed = this.settings.routes.get(uri.host);
+    if (routed) return routed;
+    const transport = (uri.params.get('transport') ?? '').toLowerCase();
+    if (transport === 'tls' || uri.scheme === 'sips') return { transport: 'tls', host: uri.host, port: uri.port ?? 5061 };
+    if (this.settings.trustedPeers.has(uri.host.replace(/^\[|\]$/g, ''))) return { transport: 'tcp', host: uri.host, port: uri.port ?? 5060 };
+    return null;
+  }
+
+  /** Credentials for our own realm are consumed here (RFC 3261 §22.3); others pass on. */
+  private stripOwnCredentials(req: SipRequest): void {
+    const values = req.getAll('Proxy-Authorization');
+    if (values.length === 0) return;
+    req.remove('Proxy-Authorization');
+    for (const v of values) {
+      let realm: string | undefined;
+      try {
+        realm = parseAuthValue(v).params.get('realm');
+      } catch {
+        realm = undefined;
+      }
+      if (realm !== this.settings.domain) req.append('Proxy-Authorization', v);
+    }
+  }
+
+  /** Loop detection (§16.3 item 4): our own Via with the same request hash means the request came back unchanged. */
+  private isLoop(req: SipRequest): boolean {
+    const prefix = `${BRANCH_COOKIE}-${this.settings.id}`;
+    const vias = req.getAll('Via');
+    if (!vias.some((v) => v.includes(prefix))) return false;
+    const hash = loopHash(req);
+    for (const v of vias) {
+      const via = parseVia(v);
+      const b = via.params.get('branch') ?? '';
+      if (via.host === this.settings.sipHost && b.startsWith(prefix + hash + '-')) return true;
+    }
+    return false;
+  }
+
+  /** RFC 3581 rport and §18.2.1 received, so responses and logs show where the request really came from. */
+  private stampVia(req: SipRequest, flow: Flow, via: ReturnType<typeof parseVia>): void {
+    let changed = false;
+    if (via.host.replace(/^\[|\]$/g, '') !== flow.remote.address) {
+      via.params.set('received', flow.remote.address);
+      changed = true;
+    }
+    if (via.params.has('rport') && via.params.get('rport') === null) {
+      via.params.set('rport', String(flow.remote.port));
+      changed = true;
+    }
+    if (!changed) return;
+    req.shift('Via');
+    req.prepend('Via', formatVia(via));
+  }
+
+  private finish(key: string, ctx: ResponseContext): void {
+    // Keep the transaction for Timer L / ACK matching (RFC 6026), then forget it.
+    const linger = ctx.isInvite ? this.settings.timers.transactionMs : 0;
+    const done = () => {
+      if (this.contexts.get(key) === ctx) this.contexts.delete(key);
+      for (const b of ctx.branches) this.branches.delete(b.id);
+      ctx.dispose();
+    };
+    if (linger === 0) return done();
+    const t = setTimeout(() => {
+      this.lingering.delete(t);
+      done();
+    }, linger);
+    this.lingering.add(t);
+  }
+
+  // ---- responses ------------------------------------------------------------------------------
+
+  private onResponse(res: SipResponse): void {
+    const top = res.getAll('Via')[0];
+    const branchId = top ? parseVia(top).params.get('branch') : undefined;
+    const branch = branchId ? this.branches.get(branchId) : undefined;
+    if (!branch) {
+      this.log.debug(`stray response ${res.status} for ${res.callId}`);
+      return;
+    }
+    res.shift('Via');
+    branch.onResponse(res);
+  }
+}
+
+/** The one answer for a callee who is denied, offline or unknown (seeds 001/002 R10). */
+const UNAVAILABLE: [number, string] = [480, 'Temporarily Unavailable'];
+
+function txKey(branch: string, via: ReturnType<typeof parseVia>, method: string): string {
+  return `${branch}|${via.host}:${via.port ?? ''}|${method === 'ACK' ? 'INVITE' : method}`;
+}
+
+/** FNV-1a over the fields §16.6 item 8 names, as 8 hex digits. */
+function loopHash(req: SipRequest): string {
+  const from = req.get('From') ?? '';
+  const to = req.get('To') ?? '';
+  const tag = (s: string) => /;\s*tag=([^;>\s]+)/i.exec(s)?.[1] ?? '';
+  const text = `${req.uri}|${tag(from)}|${tag(to)}|${req.callId}|${req.cseq.seq}|${req.getAll('Route').join(',')}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
