@@ -30,7 +30,7 @@ export function isToken(s: string): boolean {
 /** The canonical long-form spelling of a header name, expanding compact forms. */
 export function canonicalName(name: string): string {
   const lower = name.toLowerCase();
-  const long = COMPACT[lower];
+  const long = Object.hasOwn(COMPACT, lower) ? COMPACT[lower] : undefined;
   if (long) return long;
   const irregular = IRREGULAR.get(lower);
   if (irregular) return irregular;

@@ -22,12 +22,16 @@ export const DEFAULT_LIMITS: ParseLimits = { maxHeaderBytes: 65536, maxBodyBytes
 const REQUEST_MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards'];
 const RESPONSE_MANDATORY = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 
-/** Finds the blank line that ends the header section: returns [headerEnd, bodyStart] or null. */
+/**
+ * Finds the blank line that ends the header section: returns [headerEnd, bodyStart] or null.
+ * `headerEnd` excludes the last header line's terminator, CR included.
+ */
 export function findHeaderEnd(bytes: Uint8Array, from = 0): [number, number] | null {
   for (let i = from; i < bytes.length - 1; i++) {
     if (bytes[i] !== 0x0a) continue;
-    if (bytes[i + 1] === 0x0a) return [i, i + 2];
-    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return [i, i + 3];
+    const headerEnd = i > from && bytes[i - 1] === 0x0d ? i - 1 : i;
+    if (bytes[i + 1] === 0x0a) return [headerEnd, i + 2];
+    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return [headerEnd, i + 3];
   }
   return null;
 }
@@ -74,17 +78,17 @@ export function parseMessage(bytes: Uint8Array, limits: ParseLimits = DEFAULT_LI
   for (const name of msg.isRequest ? REQUEST_MANDATORY : RESPONSE_MANDATORY) {
     if (!msg.has(name)) fail(`Missing mandatory header ${name}`);
   }
-  const check = (what: () => unknown) => {
+  const check = <T>(what: () => T): T => {
     try {
-      what();
+      return what();
     } catch (e) {
-      fail(e instanceof SipParseError ? e.reason : String(e));
+      return fail(e instanceof SipParseError ? e.reason : String(e));
     }
   };
   check(() => parseVia(msg.getAll('Via')[0] ?? ''));
   check(() => parseNameAddr(msg.get('From')!));
   check(() => parseNameAddr(msg.get('To')!));
-  const cseq = msg.cseq;
+  const cseq = check(() => msg.cseq);
   if (msg.isRequest) {
     if (cseq.method !== msg.method) fail(`CSeq method ${cseq.method} does not match request method ${msg.method}`);
     const mf = msg.get('Max-Forwards')!;
@@ -106,9 +110,10 @@ export function parseMessage(bytes: Uint8Array, limits: ParseLimits = DEFAULT_LI
 
 function parseStartLine(line: string, fail: (reason: string) => never): SipRequest | SipResponse {
   if (line.startsWith('SIP/')) {
-    const m = /^SIP\/2\.0 ([1-6]\d\d) ([^\r\n]*)$/.exec(line);
+    const m = /^SIP\/(\d+\.\d+) ([1-6]\d\d) ([^\r\n]*)$/.exec(line);
     if (!m) fail(`Bad status line "${printable(line)}"`);
-    return new SipResponse(Number(m![1]), m![2]!);
+    if (m![1] !== '2.0') fail(`Unsupported SIP version ${m![1]}`);
+    return new SipResponse(Number(m![2]), m![3]!);
   }
   const m = /^([A-Za-z0-9\-.!%*_+`'~]+) (\S+) SIP\/(\d+\.\d+)$/.exec(line);
   if (!m) fail(`Bad request line "${printable(line)}"`);

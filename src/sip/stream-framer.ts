@@ -51,13 +51,13 @@ export class StreamFramer {
       return { kind: 'ping' };
     }
     if (start === this.buf.length) return null;
+    const startLine = this.checkStartLine(start);
+    if (startLine) return startLine;
     const end = findHeaderEnd(this.buf, start);
-    if (!end) {
-      if (this.buf.length - start > this.limits.maxHeaderBytes) {
-        return { kind: 'fatal', reason: `Header section too large (limit ${this.limits.maxHeaderBytes} bytes)`, bytes: this.buf.subarray(start) };
-      }
-      return null;
+    if ((end ? end[0] : this.buf.length) - start > this.limits.maxHeaderBytes) {
+      return { kind: 'fatal', reason: `Header section too large (limit ${this.limits.maxHeaderBytes} bytes)`, bytes: this.buf.subarray(start) };
     }
+    if (!end) return null;
     const head = decoder.decode(this.buf.subarray(start, end[0]));
     const m = /(?:^|\n)(?:Content-Length|l)[ \t]*:[ \t]*([^\r\n]*)/i.exec(head);
     const headerOnly = this.buf.subarray(start, end[1]);
@@ -76,4 +76,23 @@ export class StreamFramer {
     this.buf = this.buf.subarray(end[1] + length);
     return { kind: 'message', bytes };
   }
+
+  /**
+   * Gives up on a stream at once when its first line cannot start a SIP message (binary garbage,
+   * another protocol), instead of buffering up to the header limit waiting for a blank line.
+   */
+  private checkStartLine(start: number): Frame | null {
+    const lf = this.buf.indexOf(0x0a, start);
+    const lineEnd = lf < 0 ? this.buf.length : lf;
+    if (lineEnd - start > MAX_START_LINE) return { kind: 'fatal', reason: 'Start line too long', bytes: this.buf.subarray(start) };
+    if (lf < 0) return null;
+    const line = decoder.decode(this.buf.subarray(start, lineEnd)).replace(/\r$/, '');
+    if (/[\x00-\x08\x0b-\x1f\x7f\ufffd]/.test(line) || !line.includes('SIP/')) {
+      return { kind: 'fatal', reason: 'Not a SIP message', bytes: this.buf.subarray(start) };
+    }
+    return null;
+  }
 }
+
+/** Longest start line accepted; real ones are well under 1 KiB. */
+const MAX_START_LINE = 8192;

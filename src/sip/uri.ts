@@ -14,7 +14,8 @@ export interface SipUri {
 }
 
 export function parseUri(text: string): SipUri {
-  const m = /^(sips?):(?:([^:@;?]*)(?::([^@;?]*))?@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._]+)(?::(\d{1,5}))?((?:;[^?]*)?)(?:\?(.*))?$/.exec(text.trim());
+  // The user part may hold ";" and "?" (user-unreserved, e.g. telephone-subscriber parameters); "@" ends it.
+  const m = /^(sips?):(?:([^:@]*)(?::([^@;?]*))?@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._]+)(?::(\d{1,5}))?((?:;[^?]*)?)(?:\?(.*))?$/i.exec(text.trim());
   if (!m) throw new SipParseError(`Invalid SIP URI "${text.slice(0, 80)}"`);
   const port = m[5] ? Number(m[5]) : null;
   if (port !== null && port > 65535) throw new SipParseError(`Invalid port in URI "${text.slice(0, 80)}"`);

@@ -15,10 +15,12 @@ export const BRANCH_COOKIE = 'z9hG4bK';
 export function parseVia(text: string): Via {
   const m = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._]+)(?:\s*:\s*(\d{1,5}))?\s*((?:;.*)?)$/.exec(text.trim());
   if (!m) throw new SipParseError(`Invalid Via "${text.slice(0, 80)}"`);
+  const port = m[3] ? Number(m[3]) : null;
+  if (port !== null && port > 65535) throw new SipParseError(`Invalid port in Via "${text.slice(0, 80)}"`);
   return {
     transport: m[1]!.toUpperCase(),
     host: m[2]!.toLowerCase(),
-    port: m[3] ? Number(m[3]) : null,
+    port,
     params: parseParams(m[4] ?? ''),
   };
 }

@@ -90,6 +90,18 @@ export class RawSipClient {
     return this.next<SipRequest>((m) => m.isRequest && m.method === method, timeoutMs, `${method} request`);
   }
 
+  /** The start line and raw text of the next received bytes starting with `prefix`, parseable or not. */
+  async rawStartingWith(prefix: string, timeoutMs = 5000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    const dec = new TextDecoder();
+    for (;;) {
+      const hit = this.raw.find((b) => dec.decode(b.subarray(0, prefix.length)) === prefix);
+      if (hit) return dec.decode(hit);
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for bytes starting with ${prefix}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   /** Asserts that nothing arrives for `ms` milliseconds. */
   async nothingFor(ms: number): Promise<void> {
     await new Promise((r) => setTimeout(r, ms));

@@ -113,6 +113,9 @@ export class Branch {
     if (this.cancelSent || !this.flow) return;
     this.cancelSent = true;
     this.flow.send(this.derived('CANCEL', this.request.get('To') ?? ''));
+    // A cancelled branch that never sends its final response is given up after 64×T1 (§9.1).
+    clearTimeout(this.timerB);
+    this.timerB = setTimeout(() => (this.timedOut ? this.fail(408, 'Request Timeout') : this.fail(487, 'Request Terminated')), this.timers.transactionMs);
   }
 
   private sendAck(res: SipResponse): void {
