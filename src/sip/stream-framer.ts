@@ -87,7 +87,7 @@ export class StreamFramer {
     if (lineEnd - start > MAX_START_LINE) return { kind: 'fatal', reason: 'Start line too long', bytes: this.buf.subarray(start) };
     if (lf < 0) return null;
     const line = decoder.decode(this.buf.subarray(start, lineEnd)).replace(/\r$/, '');
-    if (/[\x00-\x08\x0b-\x1f\x7f\ufffd]/.test(line) || !line.includes('SIP/')) {
+    if (hasControlChars(line) || !line.includes('SIP/')) {
       return { kind: 'fatal', reason: 'Not a SIP message', bytes: this.buf.subarray(start) };
     }
     return null;
@@ -96,3 +96,11 @@ export class StreamFramer {
 
 /** Longest start line accepted; real ones are well under 1 KiB. */
 const MAX_START_LINE = 8192;
+
+function hasControlChars(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c === 0xfffd) return true;
+  }
+  return false;
+}
