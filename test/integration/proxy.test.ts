@@ -246,3 +246,31 @@ function normalize(res: SipResponse, req: SipRequest): string {
   echo('CSeq', req.get('CSeq'));
   return r.toString();
 }
+
+describe('transports', () => {
+  it('carries a call from a TCP user to a WebSocket user, with a Record-Route for each side', async () => {
+    const alice = await registered('alice@a.keyhop.test', 'alice-pass', 'tcp');
+    const carol = await registered('carol@a.keyhop.test', 'carol-pass');
+    const { got } = await invite(alice, carol);
+    const rr = got.getAll('Record-Route');
+    expect(rr).toHaveLength(2);
+    expect(rr[0]).toContain('transport=tls');
+    expect(rr[1]).toContain('transport=tcp');
+    carol.answer(got, 200, SDP);
+    const ok = await alice.client.response(200, 'INVITE');
+    alice.client.send(alice.inDialog('BYE', ok, true, contactOf(ok), 2));
+    const bye = await carol.client.request('BYE');
+    carol.answer(bye, 200);
+    expect((await alice.client.response(200, 'BYE')).status).toBe(200);
+  });
+
+  it('treats a TLS client without a deployment certificate as a user agent, not as a proxy', async () => {
+    const bob = await registered('bob@b.keyhop.test', 'bob-pass');
+    const client = await RawSipClient.tls(fx.k.proxies.b.tls.host, fx.k.proxies.b.tls.port);
+    open.push(client);
+    const impostor = new TestUa(client, 'alice@a.keyhop.test', 'x');
+    impostor.client.send(impostor.request('INVITE', 'sip:bob@b.keyhop.test', { body: SDP }));
+    expect((await client.response((s) => s >= 200, 'INVITE')).status).toBe(407);
+    await bob.client.nothingFor(200);
+  });
+});

@@ -1,5 +1,6 @@
 /** A raw SIP client over WebSocket or TCP for tests: sends bytes, queues what it receives. */
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import { computeDigest, type DigestAlgorithm } from '../../src/sip/digest.js';
 import { parseAuthValue } from '../../src/sip/auth-params.js';
@@ -21,7 +22,7 @@ export class RawSipClient {
   private constructor(
     private readonly sendBytes: (b: Uint8Array) => void,
     private readonly closeFn: () => void,
-    readonly transport: 'WS' | 'TCP',
+    readonly transport: 'WS' | 'TCP' | 'TLS',
     readonly local: { host: string; port: number },
   ) {
     this.closedPromise = new Promise((r) => (this.resolveClosed = r));
@@ -39,11 +40,19 @@ export class RawSipClient {
   }
 
   static tcp(host: string, port: number, localAddress?: string): Promise<RawSipClient> {
+    return RawSipClient.stream(connect({ host, port, ...(localAddress ? { localAddress } : {}) }), 'connect', 'TCP', localAddress ?? '127.0.0.1');
+  }
+
+  /** TLS without a client certificate, accepting any server certificate. */
+  static tls(host: string, port: number): Promise<RawSipClient> {
+    return RawSipClient.stream(tlsConnect({ host, port, rejectUnauthorized: false }), 'secureConnect', 'TLS', '127.0.0.1');
+  }
+
+  private static stream(s: Socket, ready: string, transport: 'TCP' | 'TLS', localHost: string): Promise<RawSipClient> {
     return new Promise((resolve, reject) => {
-      const s: Socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
       const framer = new StreamFramer();
-      const c = new RawSipClient((b) => s.write(b), () => s.end(), 'TCP', { host: localAddress ?? '127.0.0.1', port: 0 });
-      s.on('connect', () => {
+      const c = new RawSipClient((b) => s.write(b), () => s.end(), transport, { host: localHost, port: 0 });
+      s.once(ready, () => {
         c.local.port = s.localPort ?? 0;
         resolve(c);
       });
