@@ -1,4 +1,5 @@
 /** Header names (RFC 3261 §7.3, §20): compact forms, canonical spelling, and which ones are comma lists. */
+import { splitOutsideQuotes } from './params.js';
 
 const COMPACT: Record<string, string> = {
   a: 'Accept-Contact', b: 'Referred-By', c: 'Content-Type', d: 'Request-Disposition',
@@ -46,23 +47,7 @@ export function isListHeader(name: string): boolean {
  * Empty elements are dropped.
  */
 export function splitList(value: string): string[] {
-  const out: string[] = [];
-  let depthAngle = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i];
-    if (quoted) {
-      if (ch === '\\') i++;
-      else if (ch === '"') quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === '<') depthAngle++;
-    else if (ch === '>') depthAngle = Math.max(0, depthAngle - 1);
-    else if (ch === ',' && depthAngle === 0) {
-      out.push(value.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(value.slice(start).trim());
-  return out.filter((s) => s.length > 0);
+  return splitOutsideQuotes(value, ',', true)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

@@ -1,6 +1,6 @@
 /** name-addr / addr-spec with header parameters: From, To, Contact, Route, Record-Route (RFC 3261 §20.10, §25.1). */
 import { SipParseError } from './errors.js';
-import { formatParams, parseParams, splitOutsideQuotes, type Params } from './params.js';
+import { formatParams, parseParams, separatorsOutsideQuotes, splitOutsideQuotes, type Params } from './params.js';
 import { formatUri, parseUri, type SipUri } from './uri.js';
 
 export interface NameAddr {
@@ -33,14 +33,5 @@ export function formatNameAddr(n: NameAddr): string {
 }
 
 function indexOutsideQuotes(s: string, ch: string): number {
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ch) return i;
-  }
-  return -1;
+  return separatorsOutsideQuotes(s, ch)[0] ?? -1;
 }

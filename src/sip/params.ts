@@ -21,21 +21,34 @@ export function formatParams(params: Params): string {
   return s;
 }
 
-/** Splits on `sep` where it is not inside a quoted string. */
-export function splitOutsideQuotes(text: string, sep: string): string[] {
-  const out: string[] = [];
+/**
+ * Positions of `sep` that are outside quoted strings (RFC 3261 §25.1 quoted-string, with escapes)
+ * and, when `angles` is set, outside `<…>`. The one scanner behind every quote-aware split here.
+ */
+export function separatorsOutsideQuotes(text: string, sep: string, angles = false): number[] {
+  const at: number[] = [];
   let quoted = false;
-  let start = 0;
+  let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
       if (ch === '\\') i++;
       else if (ch === '"') quoted = false;
     } else if (ch === '"') quoted = true;
-    else if (ch === sep) {
-      out.push(text.slice(start, i));
-      start = i + 1;
-    }
+    else if (angles && ch === '<') depth++;
+    else if (angles && ch === '>') depth = Math.max(0, depth - 1);
+    else if (ch === sep && depth === 0) at.push(i);
+  }
+  return at;
+}
+
+/** Splits on `sep` where it is not inside a quoted string (or, with `angles`, inside `<…>`). */
+export function splitOutsideQuotes(text: string, sep: string, angles = false): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (const i of separatorsOutsideQuotes(text, sep, angles)) {
+    out.push(text.slice(start, i));
+    start = i + 1;
   }
   out.push(text.slice(start));
   return out;
