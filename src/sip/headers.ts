@@ -14,12 +14,12 @@ const IRREGULAR = new Map(
     .map((n) => [n.toLowerCase(), n]),
 );
 
-/** Headers whose values may be combined with commas (RFC 3261 §7.3.1). Auth headers are not: their params use commas. */
+/** Headers whose values may be combined with commas (RFC 3261 §7.3.1), in canonical spelling. Auth headers are not: their params use commas. */
 const LIST_HEADERS = new Set([
-  'via', 'route', 'record-route', 'contact', 'allow', 'supported', 'require', 'proxy-require',
-  'unsupported', 'accept', 'accept-encoding', 'accept-language', 'content-encoding', 'allow-events',
-  'path', 'service-route', 'warning', 'alert-info', 'call-info', 'error-info', 'in-reply-to',
-  'route-security',
+  'Via', 'Route', 'Record-Route', 'Contact', 'Allow', 'Supported', 'Require', 'Proxy-Require',
+  'Unsupported', 'Accept', 'Accept-Encoding', 'Accept-Language', 'Content-Encoding', 'Allow-Events',
+  'Path', 'Service-Route', 'Warning', 'Alert-Info', 'Call-Info', 'Error-Info', 'In-Reply-To',
+  'Route-Security',
 ]);
 
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
@@ -29,17 +29,23 @@ export function isToken(s: string): boolean {
 }
 
 /** The canonical long-form spelling of a header name, expanding compact forms. */
+/** Names already canonicalised: header lookups run for every message, the set of names is small. */
+const canonicalCache = new Map<string, string>();
+const CACHE_LIMIT = 4096;
+
 export function canonicalName(name: string): string {
+  const cached = canonicalCache.get(name);
+  if (cached !== undefined) return cached;
   const lower = name.toLowerCase();
   const long = Object.hasOwn(COMPACT, lower) ? COMPACT[lower] : undefined;
-  if (long) return long;
-  const irregular = IRREGULAR.get(lower);
-  if (irregular) return irregular;
-  return lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+  const out = long ?? IRREGULAR.get(lower) ?? lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+  // Bounded, so that a peer sending endless distinct header names cannot grow it without limit.
+  if (canonicalCache.size < CACHE_LIMIT) canonicalCache.set(name, out);
+  return out;
 }
 
 export function isListHeader(name: string): boolean {
-  return LIST_HEADERS.has(canonicalName(name).toLowerCase());
+  return LIST_HEADERS.has(canonicalName(name));
 }
 
 /**
