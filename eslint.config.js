@@ -21,10 +21,11 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['node:*', 'fs', 'net', 'tls', 'http', 'https', 'crypto', 'ws', 'os', 'path', 'child_process', 'dgram'], message: 'Pure protocol code does no I/O and uses no Node-only modules.' },
-            { group: ['react', 'react-dom', 'jssip', 'zustand'], message: 'Pure protocol code has no UI or UA dependencies.' },
+          paths: [
+            ...['fs', 'net', 'tls', 'http', 'https', 'crypto', 'ws', 'os', 'path', 'child_process', 'dgram'].map((name) => ({ name, message: 'Pure protocol code does no I/O and uses no Node-only modules.' })),
+            ...['react', 'react-dom', 'jssip', 'zustand'].map((name) => ({ name, message: 'Pure protocol code has no UI or UA dependencies.' })),
           ],
+          patterns: [{ group: ['node:*'], message: 'Pure protocol code does no I/O and uses no Node-only modules.' }],
         },
       ],
       'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'localStorage', 'indexedDB', 'fetch', 'WebSocket'],
