@@ -40,6 +40,8 @@ import type { SippProcess, SippResult } from '../test/support/sipp.js';
 import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
 import type { ProcessFilter, TreeMemory } from './proc.js';
 
+/** Extra Node options for the proxy process, e.g. `BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile it. */
+const PROXY_NODE_ARGS = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const HOST = '127.0.0.1';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
@@ -107,7 +109,7 @@ async function startKeyhopChild(): Promise<RunningProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'keyhop-bench-'));
   const logPath = join(dir, 'keyhop.log');
   const log = createWriteStream(logPath);
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'keyhop-proxy.ts'), join(dir, 'data'), String(Math.ceil(BUDGET_MS / 1000) + 120)], {
+  const child: ChildProcess = spawn(process.execPath, [...PROXY_NODE_ARGS, '--import', 'tsx', join(ROOT, 'bench', 'keyhop-proxy.ts'), join(dir, 'data'), String(Math.ceil(BUDGET_MS / 1000) + 120)], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },

@@ -13,6 +13,8 @@ import { receiveBytes, rejectUnparseable, type MessageSink } from './inbound.js'
 const IDLE_MS = 10 * 60_000;
 
 export class StreamFlow extends BaseFlow {
+  private corked = false;
+
   constructor(
     private readonly socket: Socket | TLSSocket,
     transport: 'tcp' | 'tls',
@@ -51,7 +53,17 @@ export class StreamFlow extends BaseFlow {
   }
 
   send(msg: SipMessage): void {
-    if (!this.closed) this.socket.write(msg.toBytes());
+    if (this.closed) return;
+    // Messages sent in the same tick leave in one write: under load a trunk connection carries many.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(msg.toBytes());
   }
 
   protected destroy(): void {
