@@ -3,7 +3,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { SipResponse } from '../sip/message.js';
 import { formatAuthInfo } from './auth-headers.js';
-import { DEFAULT_BACKOFF_MS, SA_MAX_LIFETIME_MS, SecurityAssociation, toHex, type MessageSigner } from './security-association.js';
+import { DEFAULT_BACKOFF_MS, SA_MAX_LIFETIME_MS, SecurityAssociation } from './security-association.js';
+import { toHex, type MessageSigner } from './signing.js';
 import { signatureBuffer } from './signature-buffer.js';
 
 /** A stand-in MIC with a shared key, so the association logic can be tested before Kerberos keys exist. */

@@ -6,14 +6,8 @@
  */
 import type { SipMessage } from '../sip/message.js';
 import { parseAuthInfo, type Challenge } from './auth-headers.js';
-import { signatureBuffer, type SignatureHead } from './signature-buffer.js';
-
-/** GSS_GetMIC / GSS_VerifyMIC over a signature buffer, with the association's keys. */
-export interface MessageSigner {
-  getMic(buffer: Uint8Array): Uint8Array;
-  /** False when the token does not verify; throws only on programming errors. */
-  verifyMic(buffer: Uint8Array, token: Uint8Array): boolean;
-}
+import type { SignatureHead } from './signature-buffer.js';
+import { checkMessage, randomHex32, ReplayWindow, signMessage, type MessageSigner } from './signing.js';
 
 export type SaState = 'none' | 'acquiring' | 'established' | 'dropped' | 'backing-off';
 
@@ -22,15 +16,13 @@ export const DEFAULT_BACKOFF_MS = 5 * 60_000;
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
-const encoder = new TextEncoder();
-
 export class SecurityAssociation {
   state: SaState = 'none';
   opaque: string | null = null;
   expiresAt = 0;
   backoffUntil = 0;
   private cnum = 0;
-  private highestSnum = 0;
+  private readonly snums = new ReplayWindow();
   private signer: MessageSigner | null = null;
 
   constructor(
@@ -94,8 +86,7 @@ export class SecurityAssociation {
   sign(msg: SipMessage): { head: SignatureHead; response: string } {
     if (!this.signer) throw new Error(`No keys for ${this.targetname}`);
     const head = this.nextHead();
-    const mic = this.signer.getMic(encoder.encode(signatureBuffer(msg, head)));
-    return { head, response: toHex(mic) };
+    return { head, response: signMessage(this.signer, msg, head) };
   }
 
   /** Checks the `Proxy-Authentication-Info` of a response from this proxy. */
@@ -104,14 +95,12 @@ export class SecurityAssociation {
     const info = msg.getAll('Proxy-Authentication-Info').map((v) => parseAuthInfoSafe(v)).find((i) => i?.targetname === this.targetname);
     if (!info) return { ok: false, reason: `the message from ${this.targetname} is not signed` };
     if (this.opaque !== null && info.opaque !== this.opaque) return { ok: false, reason: `the signature from ${this.targetname} names another association` };
-    const snum = Number(info.snum);
-    if (!Number.isSafeInteger(snum) || snum <= this.highestSnum) return { ok: false, reason: `replayed or out-of-order signature from ${this.targetname} (snum ${info.snum})` };
+    if (!this.snums.accepts(info.snum)) return { ok: false, reason: `replayed or out-of-order signature from ${this.targetname} (snum ${info.snum})` };
     const head: SignatureHead = { protocol: 'Kerberos', rand: info.srand, num: info.snum, realm: info.realm, targetname: info.targetname };
-    const token = fromHex(info.rspauth);
-    if (!token || !this.signer.verifyMic(encoder.encode(signatureBuffer(msg, head)), token)) {
+    if (!checkMessage(this.signer, msg, head, info.rspauth)) {
       return { ok: false, reason: `the signature from ${this.targetname} does not verify: the message was altered or the proxy is not who it claims` };
     }
-    this.highestSnum = snum;
+    this.snums.accept(info.snum);
     return { ok: true };
   }
 }
@@ -122,22 +111,4 @@ function parseAuthInfoSafe(v: string) {
   } catch {
     return null;
   }
-}
-
-function randomHex32(): string {
-  const b = new Uint8Array(4);
-  crypto.getRandomValues(b);
-  return toHex(b).toLowerCase();
-}
-
-export function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
-}
-
-/** Hex in either case (Microsoft clients write lower case, SIPE upper case); null if not hex. */
-export function fromHex(s: string): Uint8Array | null {
-  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) return null;
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
