@@ -22,10 +22,10 @@ describe('RFC 4121 MIC tokens', () => {
       expect(token[2]).toBe(0x01);
       expect(verifyMic(keys, msg, token, true).seq).toBe(5n);
       const altered = msg.slice();
-      altered[3] ^= 1;
+      altered[3] = altered[3]! ^ 1;
       expect(() => verifyMic(keys, altered, token, true)).toThrow(KrbError);
       const badSeq = token.slice();
-      badSeq[15] ^= 1;
+      badSeq[15] = badSeq[15]! ^ 1;
       expect(() => verifyMic(keys, msg, badSeq, true)).toThrow(/does not verify/);
       expect(() => verifyMic(keys, msg, token, false)).toThrow(/reflected/);
       expect(() => verifyMic({ sessionKey: et.generateKey() }, msg, token, true)).toThrow(/does not verify/);
