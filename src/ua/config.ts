@@ -1,0 +1,60 @@
+import type { SipAddress } from './address.js';
+
+/** What a person types to sign in. */
+export interface SignInDetails {
+  /** SIP address, e.g. `alice@a.keyhop.test`. */
+  readonly address: SipAddress;
+  readonly password: string;
+  /** Advanced: a WebSocket URL to use instead of the one derived from the page's origin. */
+  readonly webSocketUrl?: string | undefined;
+}
+
+/** Everything the UA needs to connect and register, derived from the sign-in details. */
+export interface PhoneConfig {
+  readonly webSocketUrl: string;
+  readonly uri: string;
+  readonly authorizationUser: string;
+  readonly password: string;
+  readonly address: SipAddress;
+}
+
+/**
+ * The WebSocket URL that reaches the proxy for `domain` through the server that served the page:
+ * `http://host:port` becomes `ws://host:port/sip/<domain>`, `https` becomes `wss`.
+ */
+export function webSocketUrlFor(origin: string, domain: string): string {
+  const url = new URL(origin);
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  else throw new Error(`Cannot derive a server address from a page served over ${url.protocol}`);
+  return `${url.protocol}//${url.host}/sip/${encodeURIComponent(domain)}`;
+}
+
+/** Checks an explicitly configured WebSocket URL; returns it normalized, or null if unusable. */
+export function checkWebSocketUrl(input: string): string | null {
+  try {
+    const url = new URL(input.trim());
+    return url.protocol === 'ws:' || url.protocol === 'wss:' ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+export function phoneConfig(details: SignInDetails, origin: string): PhoneConfig {
+  const explicit = details.webSocketUrl?.trim();
+  let webSocketUrl: string;
+  if (explicit) {
+    const checked = checkWebSocketUrl(explicit);
+    if (!checked) throw new Error('The WebSocket URL must start with ws:// or wss://');
+    webSocketUrl = checked;
+  } else {
+    webSocketUrl = webSocketUrlFor(origin, details.address.domain);
+  }
+  return {
+    webSocketUrl,
+    uri: details.address.uri,
+    authorizationUser: details.address.user,
+    password: details.password,
+    address: details.address,
+  };
+}

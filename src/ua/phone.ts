@@ -1,0 +1,190 @@
+import { UA, WebSocketInterface } from 'jssip';
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import type { IncomingResponse } from 'jssip/lib/SIPMessage';
+import type { RTCSessionEvent, UnRegisteredEvent } from 'jssip/lib/UA';
+import type { SipAddress } from './address.js';
+import { Call } from './call.js';
+import type { PhoneConfig } from './config.js';
+import { Emitter } from './emitter.js';
+import { mediaOptions } from './media.js';
+import { CANNOT_REACH_SERVER, Cause, registrationFailureReason } from './reasons.js';
+import type { RegistrationState } from './states.js';
+
+interface PhoneEvents {
+  registration: RegistrationState;
+  /** A new incoming call that waits for Answer or Decline. */
+  incoming: Call;
+}
+
+function peerOf(session: RTCSession): { aor: string; name: string | null } {
+  const identity = session.remote_identity;
+  const uri = identity.uri;
+  const aor = uri.user ? `${uri.user}@${uri.host}` : uri.host;
+  const name = identity.display_name ? String(identity.display_name) : null;
+  return { aor, name };
+}
+
+/**
+ * The signed-in phone: one JsSIP UA over a WebSocket, registered with the proxy that serves the
+ * address's domain. It reports its registration state and hands out Call objects.
+ */
+export class Phone extends Emitter<PhoneEvents> {
+  readonly config: PhoneConfig;
+  #ua: UA | null = null;
+  #state: RegistrationState = { kind: 'signed-out' };
+  #stopped = false;
+  #everConnected = false;
+  readonly #calls = new Set<Call>();
+  #incomingCount = 0;
+
+  constructor(config: PhoneConfig) {
+    super();
+    this.config = config;
+  }
+
+  get address(): SipAddress {
+    return this.config.address;
+  }
+
+  get registration(): RegistrationState {
+    return this.#state;
+  }
+
+  /** How many incoming invitations this phone has seen, declined ones included. */
+  get incomingCount(): number {
+    return this.#incomingCount;
+  }
+
+  /** The call in progress, if any (at most one is kept; further invitations are declined as busy). */
+  get activeCall(): Call | null {
+    for (const call of this.#calls) if (!call.isOver) return call;
+    return null;
+  }
+
+  /** Connects and registers. */
+  start(): void {
+    if (this.#ua || this.#stopped) return;
+    let ua: UA;
+    try {
+      const socket = new WebSocketInterface(this.config.webSocketUrl);
+      ua = new UA({
+        sockets: [socket],
+        uri: this.config.uri,
+        password: this.config.password,
+        authorization_user: this.config.authorizationUser,
+        register: true,
+        session_timers: false,
+        user_agent: 'Keyhop',
+        connection_recovery_min_interval: 2,
+        connection_recovery_max_interval: 30,
+      });
+    } catch (error) {
+      this.#setState({ kind: 'failed', reason: `The settings are not usable (${error instanceof Error ? error.message : String(error)})`, retrying: false });
+      return;
+    }
+    this.#ua = ua;
+    this.#wire(ua);
+    this.#setState({ kind: 'connecting' });
+    ua.start();
+  }
+
+  /** Hangs up, unregisters and disconnects. The phone cannot be started again. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const call of this.#calls) call.hangUp();
+    this.#calls.clear();
+    const ua = this.#ua;
+    this.#ua = null;
+    if (ua) {
+      try {
+        ua.stop();
+      } catch {
+        // Already stopping.
+      }
+    }
+    this.#setState({ kind: 'signed-out' });
+    this.removeAllListeners();
+  }
+
+  /** Places an audio call. Throws when not registered or when a call is already in progress. */
+  call(target: SipAddress): Call {
+    const ua = this.#ua;
+    if (!ua || this.#state.kind !== 'registered') throw new Error('Not registered');
+    if (this.activeCall) throw new Error('A call is already in progress');
+    const session = ua.call(target.uri, mediaOptions());
+    const call = new Call(session, 'outgoing', target.aor, null);
+    this.#track(call);
+    return call;
+  }
+
+  #track(call: Call): void {
+    this.#calls.add(call);
+    const off = call.on('change', (snapshot) => {
+      if (snapshot.phase === 'ended' || snapshot.phase === 'failed') {
+        off();
+        this.#calls.delete(call);
+      }
+    });
+  }
+
+  #setState(state: RegistrationState): void {
+    this.#state = state;
+    this.emit('registration', state);
+  }
+
+  #wire(ua: UA): void {
+    ua.on('connecting', () => {
+      if (this.#stopped) return;
+      // Keep showing a failure while reconnecting, so the status does not flicker.
+      if (this.#state.kind === 'signed-out') this.#setState({ kind: 'connecting' });
+    });
+    ua.on('connected', () => {
+      if (this.#stopped) return;
+      this.#everConnected = true;
+      if (this.#state.kind !== 'registered') this.#setState({ kind: 'connecting' });
+    });
+    ua.on('disconnected', () => {
+      if (this.#stopped) return;
+      const reason = this.#everConnected ? 'Lost the connection to the server; reconnecting' : CANNOT_REACH_SERVER;
+      this.#setState({ kind: 'failed', reason, retrying: true });
+    });
+    ua.on('registered', () => {
+      if (this.#stopped) return;
+      this.#setState({ kind: 'registered' });
+    });
+    ua.on('registrationFailed', (e: UnRegisteredEvent) => {
+      if (this.#stopped) return;
+      const response = e.response as IncomingResponse | null;
+      const status = response ? response.status_code : null;
+      const cause = e.cause ? String(e.cause) : null;
+      if (cause === Cause.CONNECTION_ERROR) {
+        // The transport went away; JsSIP reconnects and registers again by itself.
+        this.#setState({ kind: 'failed', reason: CANNOT_REACH_SERVER, retrying: true });
+        return;
+      }
+      // Retrying would only repeat the refusal (or the silence); the person signs in again.
+      this.#setState({ kind: 'failed', reason: registrationFailureReason(cause, status, response ? response.reason_phrase : null), retrying: false });
+      this.#stopped = true;
+      this.#ua = null;
+      try {
+        ua.stop();
+      } catch {
+        // Already stopping.
+      }
+    });
+    ua.on('newRTCSession', (e: RTCSessionEvent) => {
+      if (this.#stopped || String(e.originator) !== 'remote') return;
+      this.#incomingCount += 1;
+      const session = e.session;
+      const peer = peerOf(session);
+      const call = new Call(session, 'incoming', peer.aor, peer.name);
+      if (this.activeCall) {
+        call.decline(486);
+        return;
+      }
+      this.#track(call);
+      this.emit('incoming', call);
+    });
+  }
+}
