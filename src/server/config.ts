@@ -29,11 +29,12 @@ export interface KeyhopConfig {
   registrar: { defaultExpires: number; minExpires: number; maxExpires: number };
   timers: { transactionMs: number; inviteMs: number };
   pki: { caCert: string | null; caKey: string | null };
+  kdc: { realm: string; host: string; port: number; ticketLifetimeSec: number; external: string | null; keytab: string | null };
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
-type Kind = 'string' | 'path' | 'port' | 'int' | 'level' | 'list' | 'routes';
+type Kind = 'string' | 'path' | 'port' | 'int' | 'level' | 'list' | 'routes' | 'hostport';
 
 export interface Setting {
   key: string;
@@ -72,6 +73,12 @@ export const SETTINGS: Setting[] = [
   { key: 'timers.inviteMs', env: ['KEYHOP_TIMER_INVITE_MS'], kind: 'int', default: 180000, doc: 'How long a ringing call may go unanswered (RFC 3261 Timer C) before the proxy cancels it with 408.' },
   { key: 'pki.caCert', env: ['KEYHOP_CA_CERT'], kind: 'path', default: null, doc: 'Deployment CA certificate (PEM). Default: created in {dataDir}/pki on first start.' },
   { key: 'pki.caKey', env: ['KEYHOP_CA_KEY'], kind: 'path', default: null, doc: 'Deployment CA private key (PEM), needed only to issue missing proxy certificates.' },
+  { key: 'kdc.realm', env: ['KEYHOP_KDC_REALM'], kind: 'string', default: 'KEYHOP.TEST', doc: 'Kerberos realm. A SIP address maps to the principal of its user part in this realm: alice@a.keyhop.test is alice@KEYHOP.TEST.' },
+  { key: 'kdc.host', env: ['KEYHOP_KDC_HOST'], kind: 'string', default: '127.0.0.1', doc: 'Address the embedded KDC listens on (Kerberos over TCP). Browsers reach it through POST /KdcProxy.' },
+  { key: 'kdc.port', env: ['KEYHOP_KDC_PORT'], kind: 'port', default: 8888, doc: 'TCP port of the embedded KDC; 0 picks a free one.' },
+  { key: 'kdc.ticketLifetimeSec', env: ['KEYHOP_KDC_TICKET_LIFETIME_SEC'], kind: 'int', default: 28800, doc: 'Longest lifetime of the tickets the embedded KDC issues, in seconds (8 hours).' },
+  { key: 'kdc.external', env: ['KEYHOP_KDC'], kind: 'hostport', default: null, doc: 'An external KDC, `host:port` (TCP). When set the embedded KDC does not start, POST /KdcProxy forwards to this KDC, and the proxies read their keys from kdc.keytab.' },
+  { key: 'kdc.keytab', env: ['KEYHOP_KDC_KEYTAB'], kind: 'path', default: null, doc: "Keytab with the proxies' service keys (`sip/<domain>@REALM`). Default {dataDir}/kdc/proxies.keytab, written by the embedded KDC." },
 ];
 
 export class ConfigError extends Error {
@@ -128,6 +135,12 @@ function coerce(s: Setting, v: unknown, where: string): unknown {
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
       if (!Number.isInteger(n) || n < 0 || (s.kind === 'port' && n > 65535)) throw bad(s.kind === 'port' ? 'a port number 0–65535' : 'a non-negative integer');
       return n;
+    }
+    case 'hostport': {
+      if (v === null) return null;
+      const m = typeof v === 'string' ? /^(?:\[[^\]]+\]|[^:[\]\s]+):(\d{1,5})$/.exec(v.trim()) : null;
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw bad('host:port');
+      return (v as string).trim();
     }
     case 'level':
       if (!['debug', 'info', 'warn', 'error', 'silent'].includes(String(v))) throw bad('one of debug, info, warn, error, silent');

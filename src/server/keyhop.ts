@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type DeepPartial, type KeyhopConfig, type ProxySettings as ProxyConfig } from './config.js';
+import { createKdcProxyHandler } from './kdc-proxy.js';
+import { startKdcService, type KdcService } from './kdc/index.js';
 import { createLogger } from './log.js';
 import { ensureCa, ensureProxyCert } from './pki.js';
 import { ConnectionPolicy } from './proxy/policy.js';
@@ -29,6 +31,8 @@ export interface RunningKeyhop {
   config: KeyhopConfig;
   httpUrl: string;
   proxies: { a: RunningProxy; b: RunningProxy };
+  /** Kerberos: realm, where the KDC is (embedded or external), the proxies' keytab. */
+  kdc: Omit<KdcService, 'close'>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
   if (!config.policyFile) ConnectionPolicy.createIfMissing(policyPath);
   const policy = ConnectionPolicy.load(policyPath);
 
+  const kdc = await startKdcService(config, log.child('kdc'));
   const trusted = new Set(config.trustedPeers);
   const sinks = new Map<string, (flow: Flow, msg: SipMessage) => void>();
   const web = new WebServer({
@@ -60,6 +65,7 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
     tls: config.http.tlsCert && config.http.tlsKey ? { cert: readText(config.http.tlsCert), key: readText(config.http.tlsKey) } : null,
     staticDir: STATIC_DIR,
     proxies: sinks,
+    kdcProxy: createKdcProxyHandler({ realm: kdc.realm, target: kdc, log: log.child('kkdcp') }),
     log: log.child('web'),
   });
 
@@ -135,10 +141,12 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
     config,
     httpUrl,
     proxies: { a: running(built[0]!), b: running(built[1]!) },
+    kdc: { realm: kdc.realm, embedded: kdc.embedded, host: kdc.host, port: kdc.port, keytab: kdc.keytab, servicePrincipals: kdc.servicePrincipals },
     async stop() {
       for (const e of built) e.proxy?.close();
       await web.close();
       await Promise.all(built.map((e) => e.listeners.close()));
+      await kdc.close();
     },
   };
 }

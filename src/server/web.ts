@@ -1,6 +1,7 @@
 /**
  * The web server: the built SPA from `dist/`, and SIP over WebSocket (RFC 7118) at
- * `/sip/<domain>`, one path per proxy, so a browser finds its proxy from the page's origin.
+ * `/sip/<domain>`, one path per proxy, so a browser finds its proxy from the page's origin, and
+ * the KDC proxy at `POST /KdcProxy` (kdc-proxy.ts).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -9,6 +10,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { SipMessage } from '../sip/message.js';
+import { isKdcProxyPath } from './kdc-proxy.js';
 import type { Logger } from './log.js';
 import type { Flow } from './transport/flow.js';
 import { normalizeAddress } from './transport/stream-flow.js';
@@ -30,6 +32,8 @@ export interface WebOptions {
   staticDir: string;
   /** Proxies by domain: where each WebSocket path delivers. */
   proxies: Map<string, (flow: Flow, msg: SipMessage) => void>;
+  /** The KKDCP endpoint (`POST /KdcProxy`, see kdc-proxy.ts), when Kerberos is served. */
+  kdcProxy?: (req: IncomingMessage, res: ServerResponse) => void;
   log: Logger;
 }
 
@@ -46,7 +50,8 @@ export class WebServer {
   }
 
   async listen(): Promise<void> {
-    const handler = (req: IncomingMessage, res: ServerResponse) => this.serveStatic(req, res);
+    const handler = (req: IncomingMessage, res: ServerResponse) =>
+      this.o.kdcProxy && isKdcProxyPath(req.url) ? this.o.kdcProxy(req, res) : this.serveStatic(req, res);
     this.server = this.o.tls ? createHttpsServer({ cert: this.o.tls.cert, key: this.o.tls.key }, handler) : createHttpServer(handler);
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     this.port = await new Promise<number>((res, rej) => {

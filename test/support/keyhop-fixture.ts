@@ -25,6 +25,7 @@ export async function startFixture(overrides: DeepPartial<KeyhopConfig> = {}, ex
     http: { host: '127.0.0.1', port: 0 },
     sip: { host: '127.0.0.1' },
     proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
+    kdc: { port: 0 },
     ...(usersFile ? { usersFile } : {}),
     ...overrides,
   });

@@ -190,7 +190,11 @@ function checkTree(node: Node, what: string): void {
     if (n.idBlock.tagClass === UNIVERSAL && n.idBlock.tagNumber !== TAG_SEQUENCE && n.idBlock.tagNumber !== 17) {
       throw malformed(`${what}: constructed encoding of universal type ${n.idBlock.tagNumber} is not DER`);
     }
-    for (const child of children(n)) stack.push(child);
+    // asn1js tolerates a declared length that disagrees with the children it holds; DER does not.
+    const kids = children(n);
+    const inner = kids.reduce((sum, c) => sum + c.blockLength, 0);
+    if (inner !== n.lenBlock.length) throw malformed(`${what}: length ${n.lenBlock.length} of a constructed value does not match its ${inner} bytes of content`);
+    for (const child of kids) stack.push(child);
   }
 }
 
