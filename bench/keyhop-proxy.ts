@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     http: { host: HOST, port: 0 },
     sip: { host: HOST },
     proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
+    kdc: { port: 0 },
     trustedPeers: [HOST],
   });
 

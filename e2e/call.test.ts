@@ -56,6 +56,7 @@ beforeAll(async () => {
     http: { host: '127.0.0.1', port: 0 },
     sip: { host: '127.0.0.1' },
     proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
+    kdc: { port: 0 },
   });
   browser = await launchChromium();
 });

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
     k = await startKeyhop({}, { env: process.env });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') console.error(`Keyhop cannot start: a port is already in use (${err.message}). Set PORT or the proxy ports (docs/configuration.md).`);
+    if (err.code === 'EADDRINUSE') console.error(`Keyhop cannot start: a port is already in use (${err.message}). Set PORT, the proxy ports or KEYHOP_KDC_PORT (docs/configuration.md).`);
     else if (e instanceof ConfigError) console.error(`Keyhop cannot start: ${err.message}`);
     else console.error(`Keyhop cannot start: ${err.stack ?? err}`);
     process.exit(1);
@@ -24,6 +24,7 @@ ${DEMO_ACCOUNTS.map((d) => `    ${d.aor.padEnd(22)} password ${d.password}`).joi
 
   Proxy A (${a.domain}): WebSocket ${a.wsUrl}, TCP ${a.tcp.host}:${a.tcp.port}, TLS ${a.tls.host}:${a.tls.port}
   Proxy B (${b.domain}): WebSocket ${b.wsUrl}, TCP ${b.tcp.host}:${b.tcp.port}, TLS ${b.tls.host}:${b.tls.port}
+  Kerberos realm ${k.kdc.realm}: ${k.kdc.embedded ? 'embedded' : 'external'} KDC at ${k.kdc.host}:${k.kdc.port}, KDC proxy ${k.httpUrl}/KdcProxy
   Data directory: ${k.config.dataDir}
 
 Press Ctrl+C to stop.

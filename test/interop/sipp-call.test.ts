@@ -45,6 +45,7 @@ async function startKeyhopProxy(): Promise<ProxyUnderTest> {
     http: { host: HOST, port: 0 },
     sip: { host: HOST },
     proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
+    kdc: { port: 0 },
     trustedPeers: [HOST],
   });
   const { host, port } = k.proxies.a.tcp;
