@@ -2,8 +2,9 @@
  * Interop: Keyhop's Kerberos client and acceptor against MIT Kerberos (Debian krb5-kdc,
  * krb5-user, python3-gssapi), in a throw-away realm on loopback.
  *
- * (a) Keyhop's client gets TGTs and service tickets from MIT's KDC over TCP, for every AES enctype,
- *     and gets the typed error MIT's refusals call for.
+ * (a) Keyhop's client gets TGTs and service tickets from MIT's KDC through Keyhop's /KdcProxy
+ *     (MIT configured as Keyhop's external KDC), for every AES enctype, and gets the typed error
+ *     MIT's refusals call for.
  * (b) Keyhop's acceptor validates an AP-REQ made by MIT's GSS-API (python-gssapi) with keys from
  *     the keytab MIT's kadmin exported, and MIT's GSS-API completes the context with Keyhop's AP-REP.
  * (c) MIC tokens both ways over such contexts, for enctypes 18 and 20.
@@ -30,6 +31,8 @@ import {
 import { KrbError } from '../../src/krb/errors.js';
 import { verifyMic } from '../../src/krb/gss/mic.js';
 import { readKeytab, type KeytabEntry } from '../../src/krb/keytab.js';
+import { kdcProxySend } from '../../src/ua/kdc-proxy.js';
+import { startFixture, type Fixture } from '../support/keyhop-fixture.js';
 import { b64, mitVersion, startGssPeer, startMitRealm, tcpExchange, unb64, type MitRealm } from '../support/mit-krb.js';
 import { freePort } from '../support/sipp.js';
 
@@ -39,9 +42,11 @@ const SIP_SHA2 = 'sip/proxy-sha2.mit.test';
 const enc = new TextEncoder();
 
 let mit: MitRealm;
+/** Keyhop in front of MIT's KDC: the client reaches MIT only through Keyhop's /KdcProxy. */
+let keyhop: Fixture;
 let keytab: KeytabEntry[];
 let keytabPath: string;
-/** Keyhop's transport to MIT's KDC; the lead may swap it for Keyhop's /KdcProxy. */
+/** Keyhop's transport to MIT's KDC: MS-KKDCP through Keyhop's /KdcProxy. */
 let send: KdcSend;
 
 async function failure(p: Promise<unknown>): Promise<KrbError> {
@@ -56,7 +61,8 @@ async function failure(p: Promise<unknown>): Promise<KrbError> {
 
 beforeAll(async () => {
   mit = await startMitRealm({ realm: 'MIT.TEST' });
-  send = mit.send;
+  keyhop = await startFixture({ kdc: { realm: 'MIT.TEST', external: `127.0.0.1:${mit.port}` } });
+  send = kdcProxySend(`${keyhop.k.httpUrl}/KdcProxy`);
   keytabPath = join(mit.dir, 'sip.keytab');
   mit.kadmin('addprinc -pw alice-pw alice');
   mit.kadmin('addprinc -pw bob-pw -requires_preauth bob');
@@ -70,6 +76,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await keyhop?.stop();
   await mit?.stop();
 });
 
