@@ -10,7 +10,7 @@ export function kdcProxySend(url: string, fetchFn: typeof fetch = (...a) => fetc
   return async (request, realm) => {
     let res: Response;
     try {
-      res = await fetchFn(url, { method: 'POST', headers: { 'Content-Type': KKDCP_CONTENT_TYPE }, body: wrapKdcProxyRequest(request, realm) });
+      res = await fetchFn(url, { method: 'POST', headers: { 'Content-Type': KKDCP_CONTENT_TYPE }, body: new Uint8Array(wrapKdcProxyRequest(request, realm)) });
     } catch (e) {
       throw new KrbError('kdc-unreachable', `Cannot reach the Kerberos proxy at ${url}`, undefined, { cause: e });
     }
