@@ -81,6 +81,9 @@ describe('calls between browsers', () => {
     const bob = await open('bob');
     await alice.signIn('alice@a.keyhop.test', 'alice-pass');
     await bob.signIn('bob@b.keyhop.test', 'bob-pass');
+    // Signing in got each of them a Kerberos ticket from the embedded KDC through /KdcProxy.
+    await alice.page.getByText(/Kerberos: alice@KEYHOP\.TEST, ticket valid until/).waitFor({ timeout: 5_000 });
+    await bob.page.getByText(/Kerberos: bob@KEYHOP\.TEST, ticket valid until/).waitFor({ timeout: 5_000 });
 
     await alice.dial('bob@b.keyhop.test');
     await bob.page.getByText('Incoming call from alice@a.keyhop.test').waitFor({ timeout: 15_000 });
@@ -150,7 +153,7 @@ describe('calls between browsers', () => {
     await alice.page.getByRole('textbox', { name: 'SIP address' }).fill('alice@a.keyhop.test');
     await alice.page.getByRole('textbox', { name: 'Password' }).fill('not-the-password');
     await alice.button('Sign in').click();
-    await alice.status().filter({ hasText: 'Wrong SIP address or password' }).waitFor({ timeout: 15_000 });
+    await alice.status().filter({ hasText: 'Wrong SIP address or password (Kerberos pre-authentication failed)' }).waitFor({ timeout: 15_000 });
     expect(await alice.button('Sign in').isVisible()).toBe(true);
   });
 });

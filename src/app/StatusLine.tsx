@@ -12,6 +12,12 @@ export function StatusLine() {
       <p role="status" className={`status status-${registration.kind}`}>
         {registrationText(registration, account)}
       </p>
+      {registration.kind === 'registered' && registration.kerberos && (
+        <p className="kerberos-line">
+          Kerberos: {registration.kerberos.principal}, ticket valid until{' '}
+          {new Date(registration.kerberos.expires).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+        </p>
+      )}
       {signedIn && (
         <button type="button" className="link" onClick={signOut}>
           Sign out

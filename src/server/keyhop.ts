@@ -66,6 +66,7 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
     staticDir: STATIC_DIR,
     proxies: sinks,
     kdcProxy: createKdcProxyHandler({ realm: kdc.realm, target: kdc, log: log.child('kkdcp') }),
+    clientConfig: { realm: kdc.realm, kdcProxy: '/KdcProxy', domains: [config.proxies.a.domain, config.proxies.b.domain] },
     log: log.child('web'),
   });
 

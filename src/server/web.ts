@@ -34,6 +34,8 @@ export interface WebOptions {
   proxies: Map<string, (flow: Flow, msg: SipMessage) => void>;
   /** The KKDCP endpoint (`POST /KdcProxy`, see kdc-proxy.ts), when Kerberos is served. */
   kdcProxy?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Served as `/keyhop.json`: what a page needs beyond its origin (the Kerberos realm, the domains). */
+  clientConfig?: Record<string, unknown>;
   log: Logger;
 }
 
@@ -100,6 +102,11 @@ export class WebServer {
   private serveStatic(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (this.o.clientConfig && (req.url ?? '').split('?')[0] === '/keyhop.json') {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(this.o.clientConfig));
       return;
     }
     const root = resolve(this.o.staticDir);

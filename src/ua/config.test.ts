@@ -23,6 +23,7 @@ describe('phoneConfig', () => {
       authorizationUser: 'alice',
       password: 'alice-pass',
       address: alice,
+      origin: 'http://127.0.0.1:5000',
     });
   });
 

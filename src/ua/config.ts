@@ -16,6 +16,8 @@ export interface PhoneConfig {
   readonly authorizationUser: string;
   readonly password: string;
   readonly address: SipAddress;
+  /** The page's origin, where the server's `/keyhop.json` and `/KdcProxy` are; null to skip Kerberos. */
+  readonly origin: string | null;
 }
 
 /**
@@ -56,5 +58,6 @@ export function phoneConfig(details: SignInDetails, origin: string): PhoneConfig
     authorizationUser: details.address.user,
     password: details.password,
     address: details.address,
+    origin,
   };
 }

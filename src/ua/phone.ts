@@ -8,7 +8,8 @@ import type { PhoneConfig } from './config.js';
 import { Emitter } from './emitter.js';
 import { mediaOptions } from './media.js';
 import { CANNOT_REACH_SERVER, Cause, registrationFailureReason } from './reasons.js';
-import type { RegistrationState } from './states.js';
+import { kerberosFailureReason, kerberosSignIn } from './kerberos-sign-in.js';
+import type { KerberosIdentity, RegistrationState } from './states.js';
 
 interface PhoneEvents {
   registration: RegistrationState;
@@ -36,6 +37,8 @@ export class Phone extends Emitter<PhoneEvents> {
   #everConnected = false;
   readonly #calls = new Set<Call>();
   #incomingCount = 0;
+  #starting = false;
+  #kerberos: KerberosIdentity | null = null;
 
   constructor(config: PhoneConfig) {
     super();
@@ -61,9 +64,31 @@ export class Phone extends Emitter<PhoneEvents> {
     return null;
   }
 
-  /** Connects and registers. */
+  /** Signs in to Kerberos (when the server has a KDC), then connects and registers. */
   start(): void {
-    if (this.#ua || this.#stopped) return;
+    if (this.#ua || this.#stopped || this.#starting) return;
+    this.#starting = true;
+    this.#setState({ kind: 'connecting' });
+    void this.#signIn();
+  }
+
+  async #signIn(): Promise<void> {
+    if (this.config.origin) {
+      try {
+        const session = await kerberosSignIn(this.config.origin, this.config.address, this.config.password);
+        if (session) this.#kerberos = { principal: session.principal, expires: session.credentials.endtime.getTime() };
+      } catch (error) {
+        if (this.#stopped) return;
+        this.#stopped = true;
+        this.#setState({ kind: 'failed', reason: kerberosFailureReason(error), retrying: false });
+        return;
+      }
+    }
+    if (this.#stopped) return;
+    this.#startUa();
+  }
+
+  #startUa(): void {
     let ua: UA;
     try {
       const socket = new WebSocketInterface(this.config.webSocketUrl);
@@ -151,7 +176,7 @@ export class Phone extends Emitter<PhoneEvents> {
     });
     ua.on('registered', () => {
       if (this.#stopped) return;
-      this.#setState({ kind: 'registered' });
+      this.#setState(this.#kerberos ? { kind: 'registered', kerberos: this.#kerberos } : { kind: 'registered' });
     });
     ua.on('registrationFailed', (e: UnRegisteredEvent) => {
       if (this.#stopped) return;

@@ -1,8 +1,16 @@
+/** Who the person is to Kerberos after signing in, and until when. */
+export interface KerberosIdentity {
+  readonly principal: string;
+  /** Ticket end, in milliseconds since the epoch. */
+  readonly expires: number;
+}
+
 /** Where the phone stands with its registrar. */
 export type RegistrationState =
   | { readonly kind: 'signed-out' }
   | { readonly kind: 'connecting' }
-  | { readonly kind: 'registered' }
+  /** `kerberos`: the ticket-granting ticket obtained at sign-in, when the server has a KDC. */
+  | { readonly kind: 'registered'; readonly kerberos?: KerberosIdentity }
   /** `retrying`: the UA keeps trying on its own (transport trouble); otherwise the person must act. */
   | { readonly kind: 'failed'; readonly reason: string; readonly retrying: boolean };
 

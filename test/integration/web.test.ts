@@ -36,6 +36,12 @@ describe('web server', () => {
     expect((await fetch(`${fx.k.httpUrl}/`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('tells pages the Kerberos realm, the KDC proxy and the domains', async () => {
+    const res = await fetch(`${fx.k.httpUrl}/keyhop.json`);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ realm: 'KEYHOP.TEST', kdcProxy: '/KdcProxy', domains: ['a.keyhop.test', 'b.keyhop.test'] });
+  });
+
   it('refuses a WebSocket without the sip subprotocol, and one for an unknown domain', async () => {
     const a = fx.k.proxies.a.wsUrl;
     expect(await upgrade(a, ['chat'])).toBe(400);
