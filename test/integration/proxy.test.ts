@@ -274,3 +274,28 @@ describe('transports', () => {
     await bob.client.nothingFor(200);
   });
 });
+
+describe('registrar scope', () => {
+  it('refuses REGISTER from a trusted trunk and from another proxy', async () => {
+    const trunkFx = await startFixture({ trustedPeers: ['127.0.0.1'] });
+    try {
+      const trunk = await RawSipClient.tcp(trunkFx.k.proxies.a.tcp.host, trunkFx.k.proxies.a.tcp.port);
+      const u = new TestUa(trunk, 'alice@a.keyhop.test', 'alice-pass');
+      trunk.send(u.request('REGISTER', 'sip:a.keyhop.test', { to: 'sip:alice@a.keyhop.test' }));
+      const res = await trunk.response((s) => s >= 200, 'REGISTER');
+      expect(res.status).toBe(403);
+      expect(res.reason).toBe('Only user agents register here');
+      trunk.close();
+    } finally {
+      await trunkFx.stop();
+    }
+  });
+
+  it('refuses to bind an address of another domain', async () => {
+    const carol = await ua('carol@a.keyhop.test', 'carol-pass');
+    expect((await carol.register()).status).toBe(200);
+    carol.client.send(carol.request('REGISTER', 'sip:b.keyhop.test', { to: 'sip:carol@a.keyhop.test' }));
+    const res = await carol.client.response((s) => s >= 200, 'REGISTER');
+    expect(res.status).not.toBe(200);
+  });
+});

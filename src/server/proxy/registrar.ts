@@ -6,7 +6,7 @@ import type { SipRequest, SipResponse } from '../../sip/message.js';
 import { formatParams } from '../../sip/params.js';
 import { parseNameAddr } from '../../sip/name-addr.js';
 import { createResponse, randomToken } from '../../sip/response.js';
-import { aor as aorOf, formatUri } from '../../sip/uri.js';
+import { aor as aorOf, formatUri, parseUri } from '../../sip/uri.js';
 import { SipParseError } from '../../sip/errors.js';
 import type { Flow } from '../transport/flow.js';
 import type { LocationService } from './location.js';
@@ -27,7 +27,10 @@ export function register(req: SipRequest, flow: Flow, identity: string, location
   } catch (e) {
     return reply(400, e instanceof SipParseError ? e.reason : 'Invalid To or From');
   }
+  if (flow.peer.kind !== 'user') return reply(403, 'Only user agents register here');
   if (to !== identity || from !== identity) return reply(403, `Not allowed to register ${to !== identity ? to : from} as ${identity}`);
+  const domain = parseUri(req.uri).host;
+  if (!identity.endsWith(`@${domain}`)) return reply(403, `${identity} is not an address of ${domain}`);
 
   const headerExpires = req.get('Expires');
   if (headerExpires !== undefined && !/^\d{1,10}$/.test(headerExpires.trim())) return reply(400, 'Invalid Expires');
