@@ -30,11 +30,12 @@ export interface KeyhopConfig {
   timers: { transactionMs: number; inviteMs: number };
   pki: { caCert: string | null; caKey: string | null };
   kdc: { realm: string; host: string; port: number; ticketLifetimeSec: number; external: string | null; keytab: string | null };
+  auth: { kerberos: 'off' | 'offer' | 'require'; challengeForeign: boolean };
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
-type Kind = 'string' | 'path' | 'port' | 'int' | 'level' | 'list' | 'routes' | 'hostport';
+type Kind = 'string' | 'path' | 'port' | 'int' | 'level' | 'list' | 'routes' | 'hostport' | 'kerberos' | 'bool';
 
 export interface Setting {
   key: string;
@@ -79,6 +80,8 @@ export const SETTINGS: Setting[] = [
   { key: 'kdc.ticketLifetimeSec', env: ['KEYHOP_KDC_TICKET_LIFETIME_SEC'], kind: 'int', default: 28800, doc: 'Longest lifetime of the tickets the embedded KDC issues, in seconds (8 hours).' },
   { key: 'kdc.external', env: ['KEYHOP_KDC'], kind: 'hostport', default: null, doc: 'An external KDC, `host:port` (TCP). When set the embedded KDC does not start, POST /KdcProxy forwards to this KDC, and the proxies read their keys from kdc.keytab.' },
   { key: 'kdc.keytab', env: ['KEYHOP_KDC_KEYTAB'], kind: 'path', default: null, doc: "Keytab with the proxies' service keys (`sip/<domain>@REALM`). Default {dataDir}/kdc/proxies.keytab, written by the embedded KDC." },
+  { key: 'auth.kerberos', env: ['KEYHOP_AUTH_KERBEROS'], kind: 'kerberos', default: 'offer', doc: 'Kerberos (MS-SIPAE v4) for user agents: off (Digest only), offer (challenges carry Kerberos and Digest) or require (Kerberos only). Needs the keys of sip/<domain>@REALM in kdc.keytab: without them require refuses to start and offer falls back to Digest with a warning.' },
+  { key: 'auth.challengeForeign', env: ['KEYHOP_AUTH_CHALLENGE_FOREIGN'], kind: 'bool', default: false, doc: "Each proxy also challenges, with Kerberos, requests that other domains' proxies relay from their users; the user agent then holds one security association per proxy." },
 ];
 
 export class ConfigError extends Error {
@@ -142,6 +145,14 @@ function coerce(s: Setting, v: unknown, where: string): unknown {
       if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw bad('host:port');
       return (v as string).trim();
     }
+    case 'bool':
+      if (typeof v === 'boolean') return v;
+      if (v === 'true' || v === '1') return true;
+      if (v === 'false' || v === '0') return false;
+      throw bad('true or false');
+    case 'kerberos':
+      if (!['off', 'offer', 'require'].includes(String(v))) throw bad('one of off, offer, require');
+      return v;
     case 'level':
       if (!['debug', 'info', 'warn', 'error', 'silent'].includes(String(v))) throw bad('one of debug, info, warn, error, silent');
       return v;

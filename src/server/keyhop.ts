@@ -10,6 +10,7 @@ import { createKdcProxyHandler } from './kdc-proxy.js';
 import { startKdcService, type KdcService } from './kdc/index.js';
 import { createLogger } from './log.js';
 import { ensureCa, ensureProxyCert } from './pki.js';
+import { KerberosAuth, loadServiceKeys } from './proxy/kerberos-auth.js';
 import { ConnectionPolicy } from './proxy/policy.js';
 import { Proxy, type Target } from './proxy/proxy.js';
 import { DEMO_ACCOUNTS, UserDirectory } from './proxy/users.js';
@@ -102,6 +103,24 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
       e.routes.set(domain, { transport, host, port: Number(port) });
     }
     const listeners = e.listeners;
+    const mode = config.auth.kerberos;
+    let kerberos: KerberosAuth | null = null;
+    if (mode !== 'off') {
+      let keytab = null;
+      try {
+        keytab = loadServiceKeys(kdc.keytab, e.cfg.domain, kdc.realm);
+      } catch (err) {
+        // Kerberos only: no way to authenticate anyone, so refuse to start. Offered: Digest carries on.
+        if (mode === 'require') {
+          for (const b of built) await b.listeners.close();
+          await web.close();
+          await kdc.close();
+          throw err;
+        }
+        log.warn(`${(err as Error).message} Proxy ${e.id} offers Digest only until then.`);
+      }
+      if (keytab) kerberos = new KerberosAuth({ mode, realm: kdc.realm, domain: e.cfg.domain, keytab, log: log.child(`${e.id}-krb`) });
+    }
     e.proxy = new Proxy(
       {
         id: e.id,
@@ -113,6 +132,7 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
         trustedPeers: trusted,
         registrar: config.registrar,
         timers: config.timers,
+        challengeForeign: config.auth.challengeForeign,
       },
       users,
       policy,
@@ -124,6 +144,7 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
           : { transport: flow.transport.toUpperCase(), host: config.http.host, port: web.port },
       },
       log.child(e.id),
+      kerberos,
     );
     sinks.set(e.cfg.domain, (flow, msg) => e.proxy!.receive(flow, msg));
   }

@@ -6,6 +6,7 @@
  */
 import { parseAuthValue } from '../../sip/auth-params.js';
 import { SipParseError } from '../../sip/errors.js';
+import { splitList } from '../../sip/headers.js';
 import type { SipMessage, SipRequest, SipResponse } from '../../sip/message.js';
 import { parseNameAddr } from '../../sip/name-addr.js';
 import { createResponse, randomToken } from '../../sip/response.js';
@@ -14,6 +15,8 @@ import { BRANCH_COOKIE, formatVia, parseVia } from '../../sip/via.js';
 import type { Logger } from '../log.js';
 import type { Flow } from '../transport/flow.js';
 import { DigestChallenger } from './digest-challenge.js';
+import type { KerberosAuth } from './kerberos-auth.js';
+import type { ServerAssociation } from '../../sipae/server-association.js';
 import { LocationService } from './location.js';
 import type { ConnectionPolicy } from './policy.js';
 import { register, type RegistrarSettings } from './registrar.js';
@@ -46,6 +49,8 @@ export interface ProxySettings {
   trustedPeers: Set<string>;
   registrar: RegistrarSettings;
   timers: { transactionMs: number; inviteMs: number };
+  /** Challenge requests relayed by other domains' proxies with Kerberos (`auth.challengeForeign`). */
+  challengeForeign?: boolean;
 }
 
 const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER']);
@@ -61,6 +66,8 @@ export class Proxy {
   private readonly lingering = new Set<ReturnType<typeof setTimeout>>();
   /** INVITEs this proxy answered itself with a final response, whose ACK it must absorb (§17.2.1). */
   private readonly answeredInvites = new Map<string, number>();
+  /** Requests of other domains' users authenticated with Kerberos: the association that signs the answers. */
+  private readonly foreignSa = new WeakMap<SipRequest, ServerAssociation>();
 
   constructor(
     readonly settings: ProxySettings,
@@ -68,6 +75,8 @@ export class Proxy {
     private readonly policy: ConnectionPolicy,
     private readonly transport: ProxyTransport,
     private readonly log: Logger,
+    /** Kerberos (MS-SIPAE v4) for user agents; null when `auth.kerberos` is off. */
+    readonly kerberos: KerberosAuth | null = null,
   ) {
     this.digest = new DigestChallenger(settings.domain, users);
   }
@@ -78,6 +87,7 @@ export class Proxy {
   }
 
   close(): void {
+    this.kerberos?.close();
     this.location.clear();
     for (const ctx of this.contexts.values()) ctx.dispose();
     for (const t of this.lingering) clearTimeout(t);
@@ -91,7 +101,7 @@ export class Proxy {
     const topVia = parseVia(req.getAll('Via')[0]!);
     const branch = topVia.params.get('branch');
     if (!branch || !branch.startsWith(BRANCH_COOKIE)) {
-      if (req.method !== 'ACK') flow.send(createResponse(req, 400, 'Via branch must start with z9hG4bK', randomToken(6)));
+      if (req.method !== 'ACK') this.sendSigned(flow, createResponse(req, 400, 'Via branch must start with z9hG4bK', randomToken(6)));
       return;
     }
     this.stampVia(req, flow, topVia);
@@ -131,7 +141,11 @@ export class Proxy {
     if (caller === null) return;
 
     if (req.method === 'REGISTER' && uri.host === this.settings.domain) {
-      return this.replyLocally(flow, req, key, register(req, flow, caller, this.location, this.settings.registrar));
+      const res = register(req, flow, caller, this.location, this.settings.registrar);
+      this.replyLocally(flow, req, key, res);
+      // De-registration ends the identity's security associations (seed 000 §10.4 P8).
+      if (res.status === 200 && this.kerberos?.isBound(flow) && isDeregistration(req)) this.kerberos.removeIdentity(caller);
+      return;
     }
     this.route(flow, req, key, uri, caller);
   }
@@ -155,7 +169,44 @@ export class Proxy {
     if (peer.kind === 'trusted') return from;
     if (peer.kind === 'proxy') {
       if (from.slice(from.indexOf('@') + 1) !== peer.domain) return reply(403, `From ${from} does not belong to ${peer.domain}`);
+      if (this.kerberos && this.settings.challengeForeign) {
+        const v = this.kerberos.verifyForeign(req, from);
+        if (v.kind === 'ok') {
+          this.foreignSa.set(req, v.sa);
+          return from;
+        }
+        if (req.method === 'ACK') return null;
+        const why = v.kind === 'none' ? 'no credentials' : v.reason;
+        this.log.info(`Kerberos challenge for ${from} via ${peer.domain}: ${why}`);
+        if (v.kind === 'forbidden') return reply(403, why);
+        const r = createResponse(req, 407, undefined, randomToken(6));
+        r.append('Proxy-Authenticate', this.kerberos.challenge());
+        r.set('Date', new Date().toUTCString());
+        this.replyLocally(flow, req, key, r);
+        return null;
+      }
       return from;
+    }
+    if (this.kerberos) {
+      const v = this.kerberos.verify(flow, req, from);
+      if (v.kind === 'ok') {
+        if (flow.identity === null) flow.identity = v.identity;
+        if (from !== flow.identity) return reply(403, `From ${from} does not match the identity of this connection`);
+        return from;
+      }
+      if (v.kind !== 'none' || this.kerberos.mode === 'require') {
+        if (req.method === 'ACK') return null;
+        if (v.kind === 'forbidden') {
+          this.log.info(`Kerberos authentication refused on ${flow.id} (${flow.remote.address}): ${v.reason}`);
+          return reply(403, v.reason);
+        }
+        if (v.kind === 'challenge') this.log.info(`Kerberos challenge on ${flow.id} (${flow.remote.address}): ${v.reason}`);
+        const r = createResponse(req, 407, undefined, randomToken(6));
+        r.append('Proxy-Authenticate', this.kerberos.challenge());
+        r.set('Date', new Date().toUTCString());
+        this.replyLocally(flow, req, key, r);
+        return null;
+      }
     }
     if (flow.identity === null || (req.method === 'REGISTER' && uri.host === this.settings.domain && req.has('Authorization'))) {
       if (req.method === 'ACK') return null;
@@ -168,6 +219,9 @@ export class Proxy {
       } else {
         if (verdict) this.log.info(`authentication failed on ${flow.id} (${flow.remote.address}): ${verdict.reason}`);
         const r = createResponse(req, isRegister ? 401 : 407, undefined, randomToken(6));
+        // Kerberos first, Digest last: JsSIP reads only the last challenge of the kind it expects.
+        if (this.kerberos) r.append('Proxy-Authenticate', this.kerberos.challenge());
+        r.set('Date', new Date().toUTCString());
         for (const c of this.digest.challenges(verdict?.stale ?? false)) r.append(isRegister ? 'WWW-Authenticate' : 'Proxy-Authenticate', c);
         this.replyLocally(flow, req, key, r);
         return null;
@@ -186,26 +240,65 @@ export class Proxy {
       if (this.answeredInvites.size > 1000) for (const [k, until] of this.answeredInvites) if (until < now) this.answeredInvites.delete(k);
       this.answeredInvites.set(key, now + this.settings.timers.transactionMs);
     }
-    flow.send(res);
+    this.sendSigned(flow, res, req);
+  }
+
+  /**
+   * Sends `msg` on `flow`, signed first when the client there holds a Kerberos association; an
+   * answer to a request of another domain's user is signed with the association that request used.
+   */
+  private sendSigned(flow: Flow, msg: SipMessage, about?: SipRequest): void {
+    this.signFor(flow, msg, about);
+    flow.send(msg);
+  }
+
+  /** `flow`, with every message signed for its Kerberos client before it goes out. */
+  private signingFlow(flow: Flow): Flow {
+    const sign = (msg: SipMessage) => this.sendSigned(flow, msg);
+    return {
+      get id() { return flow.id; },
+      get transport() { return flow.transport; },
+      get remote() { return flow.remote; },
+      get local() { return flow.local; },
+      get peer() { return flow.peer; },
+      get identity() { return flow.identity; },
+      set identity(v) { flow.identity = v; },
+      get closed() { return flow.closed; },
+      send: sign,
+      close: () => flow.close(),
+      onClose: (listener) => flow.onClose(listener),
+    };
+  }
+
+  private signFor(flow: Flow, msg: SipMessage, about?: SipRequest): void {
+    if (!this.kerberos) return;
+    const sa = about ? this.foreignSa.get(about) : undefined;
+    if (sa) this.kerberos.signWith(sa, msg);
+    else this.kerberos.sign(flow, msg);
   }
 
   private onCancel(flow: Flow, req: SipRequest, inviteKey: string): void {
     const ctx = this.contexts.get(inviteKey);
     if (flow.peer.kind === 'user' && flow.identity === null) return; // unauthenticated CANCEL: discarded
+    if (flow.peer.kind === 'user' && this.kerberos) {
+      const v = this.kerberos.verify(flow, req, flow.identity);
+      if (v.kind === 'challenge' || v.kind === 'forbidden') return; // unsigned or badly signed CANCEL: discarded
+    }
     if (!ctx || ctx.upstream !== flow) {
-      flow.send(createResponse(req, 481, undefined, randomToken(6)));
+      this.sendSigned(flow, createResponse(req, 481, undefined, randomToken(6)));
       return;
     }
-    flow.send(createResponse(req, 200, undefined, randomToken(6)));
+    this.sendSigned(flow, createResponse(req, 200, undefined, randomToken(6)));
     ctx.cancel();
   }
 
   private route(flow: Flow, req: SipRequest, key: string, uri: SipUri, caller: string): void {
     const isAck = req.method === 'ACK';
     const ctx = new ResponseContext(req, isAck ? null : flow, this.settings.timers, (c) => this.finish(key, c));
+    if (this.kerberos) ctx.beforeSend = (res) => this.signFor(flow, res, req);
     const loop = loopHash(req);
     if (!isAck) this.contexts.set(key, ctx);
-    if (req.method === 'INVITE') flow.send(createResponse(req, 100));
+    if (req.method === 'INVITE') this.sendSigned(flow, createResponse(req, 100), req);
     const reply = (status: number, reason?: string) => {
       if (!isAck) ctx.respond(createResponse(req, status, reason, randomToken(6)));
     };
@@ -270,8 +363,9 @@ export class Proxy {
         const via = this.transport.sentBy(flow);
         fwd.prepend('Via', `SIP/2.0/${via.transport} ${via.host}:${via.port};branch=${branchId}`);
         if (branch) this.branches.set(branchId, branch);
-        flow.send(fwd);
-        branch?.sent(flow);
+        this.sendSigned(flow, fwd);
+        // The branch's own CANCEL and ACK go to the same client: signed as well.
+        branch?.sent(this.kerberos?.isBound(flow) ? this.signingFlow(flow) : flow);
       };
       if (dest.flow) send(dest.flow);
       else {
@@ -311,19 +405,23 @@ export class Proxy {
     return null;
   }
 
-  /** Credentials for our own realm are consumed here (RFC 3261 §22.3); others pass on. */
+  /**
+   * Credentials for our own realm (Digest) or our own `targetname` (Kerberos) are consumed here
+   * (RFC 3261 §22.3); other proxies' pass on (seed 000 §10.4 P7).
+   */
   private stripOwnCredentials(req: SipRequest): void {
     const values = req.getAll('Proxy-Authorization');
     if (values.length === 0) return;
     req.remove('Proxy-Authorization');
     for (const v of values) {
-      let realm: string | undefined;
+      let own: boolean;
       try {
-        realm = parseAuthValue(v).params.get('realm');
+        const a = parseAuthValue(v);
+        own = a.scheme.toLowerCase() === 'kerberos' ? a.params.get('targetname') === `sip/${this.settings.domain}` : a.params.get('realm') === this.settings.domain;
       } catch {
-        realm = undefined;
+        own = false;
       }
-      if (realm !== this.settings.domain) req.append('Proxy-Authorization', v);
+      if (!own) req.append('Proxy-Authorization', v);
     }
   }
 
@@ -386,6 +484,20 @@ export class Proxy {
     res.shift('Via');
     branch.onResponse(res);
   }
+}
+
+/** A REGISTER that removes every binding it names: `Contact: *`, or each Contact with expires 0. */
+function isDeregistration(req: SipRequest): boolean {
+  const contacts = req.getAll('Contact').flatMap(splitList);
+  if (contacts.length === 0) return false;
+  const headerExpires = req.get('Expires')?.trim();
+  return contacts.every((c) => {
+    if (c.trim() === '*') return true;
+    const gt = c.lastIndexOf('>');
+    const m = /;\s*expires\s*=\s*(\d+)/i.exec(gt >= 0 ? c.slice(gt + 1) : c);
+    const expires = m ? m[1] : headerExpires;
+    return expires !== undefined && /^\d+$/.test(expires) && Number(expires) === 0;
+  });
 }
 
 /** The one answer for a callee who is denied, offline or unknown (seeds 001/002 R10). */

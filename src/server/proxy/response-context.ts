@@ -12,6 +12,8 @@ export class ResponseContext implements BranchOwner {
   readonly branches: Branch[] = [];
   finalSent = false;
   lastResponse: SipResponse | null = null;
+  /** Called on each response just before it goes upstream (the Kerberos signature). */
+  beforeSend: ((res: SipResponse) => void) | null = null;
   private cancelled = false;
   private readonly unwatch: () => void;
 
@@ -41,7 +43,10 @@ export class ResponseContext implements BranchOwner {
     if (this.finalSent && !(this.isInvite && res.status >= 200 && res.status < 300)) return;
     this.lastResponse = res;
     if (res.status >= 200) this.finalSent = true;
-    this.upstream?.send(res);
+    if (this.upstream) {
+      this.beforeSend?.(res);
+      this.upstream.send(res);
+    }
     if (res.status >= 200) this.onDone(this);
   }
 
