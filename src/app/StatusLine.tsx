@@ -1,3 +1,4 @@
+import { securityText } from '../ua/auth/index.js';
 import { registrationText } from './status-text.js';
 import { usePhone } from './store.js';
 
@@ -18,6 +19,12 @@ export function StatusLine() {
           {new Date(registration.kerberos.expires).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
         </p>
       )}
+      {registration.kind === 'registered' &&
+        registration.security?.map((p) => (
+          <p key={`${p.scheme}:${p.proxy}`} className={`security-line security-${p.state}`} data-proxy={p.proxy}>
+            {securityText(p)}
+          </p>
+        ))}
       {signedIn && (
         <button type="button" className="link" onClick={signOut}>
           Sign out

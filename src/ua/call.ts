@@ -1,5 +1,6 @@
 import type { RTCSession, EndEvent, HoldEvent, MediaStreamTypes, PeerConnectionEvent } from 'jssip/lib/RTCSession';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
+import { cancelUnansweredInvite } from './auth/cancel-invite.js';
 import { Emitter } from './emitter.js';
 import { mediaOptions } from './media.js';
 import { callEndOutcome, callFailureOutcome, type SessionEnd } from './reasons.js';
@@ -120,6 +121,19 @@ export class Call extends Emitter<CallEvents> {
     const sent = this.#session.unhold({}, () => this.#update({ renegotiating: false }));
     if (sent) this.#update({ renegotiating: true });
     return sent;
+  }
+
+  /**
+   * Ends the call because a message about it failed its security check (e.g. the proxy's
+   * signature on the answer): CANCEL or BYE as the state requires, and `reason` is what the
+   * person is told.
+   */
+  failSecurity(reason: string): void {
+    if (this.isOver) return;
+    const { phase: was, direction } = this.#snapshot;
+    this.#finish(was === 'established' ? 'ended' : 'failed', { text: reason, alert: true, statusCode: null });
+    this.#terminate({});
+    if (direction === 'outgoing' && (was === 'calling' || was === 'ringing')) cancelUnansweredInvite(this.#session);
   }
 
   #terminate(options: { status_code?: number }): void {

@@ -3,6 +3,8 @@ import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { RTCSessionEvent, UnRegisteredEvent } from 'jssip/lib/UA';
 import type { SipAddress } from './address.js';
+import { AuthSocket, bindUa, kerberosTicketSource, UaAuth, unbindUa, type AuthFailure } from './auth/index.js';
+import type { Credentials } from '../krb/client/index.js';
 import { Call } from './call.js';
 import type { PhoneConfig } from './config.js';
 import { Emitter } from './emitter.js';
@@ -39,6 +41,8 @@ export class Phone extends Emitter<PhoneEvents> {
   #incomingCount = 0;
   #starting = false;
   #kerberos: KerberosIdentity | null = null;
+  #tgt: Credentials | null = null;
+  #auth: UaAuth | null = null;
 
   constructor(config: PhoneConfig) {
     super();
@@ -76,7 +80,10 @@ export class Phone extends Emitter<PhoneEvents> {
     if (this.config.origin) {
       try {
         const session = await kerberosSignIn(this.config.origin, this.config.address, this.config.password);
-        if (session) this.#kerberos = { principal: session.principal, expires: session.credentials.endtime.getTime() };
+        if (session) {
+          this.#kerberos = { principal: session.principal, expires: session.credentials.endtime.getTime() };
+          this.#tgt = session.credentials;
+        }
       } catch (error) {
         if (this.#stopped) return;
         this.#stopped = true;
@@ -91,7 +98,11 @@ export class Phone extends Emitter<PhoneEvents> {
   #startUa(): void {
     let ua: UA;
     try {
-      const socket = new WebSocketInterface(this.config.webSocketUrl);
+      const ws = new WebSocketInterface(this.config.webSocketUrl);
+      // With a TGT from sign-in, proxies that challenge with Kerberos get MS-SIPAE v4 (src/ua/auth).
+      const auth = this.#tgt && this.config.origin ? new UaAuth({ getTicket: kerberosTicketSource(this.config.origin, this.#tgt) }) : null;
+      this.#auth = auth;
+      const socket = auth ? new AuthSocket(ws, auth) : ws;
       ua = new UA({
         sockets: [socket],
         uri: this.config.uri,
@@ -108,6 +119,13 @@ export class Phone extends Emitter<PhoneEvents> {
       return;
     }
     this.#ua = ua;
+    if (this.#auth) {
+      bindUa(ua, this.#auth);
+      this.#auth.on('change', () => {
+        if (!this.#stopped && this.#state.kind === 'registered') this.#setState(this.#registeredState());
+      });
+      this.#auth.on('failure', (f) => this.#onAuthFailure(ua, f));
+    }
     this.#wire(ua);
     this.#setState({ kind: 'connecting' });
     ua.start();
@@ -122,6 +140,7 @@ export class Phone extends Emitter<PhoneEvents> {
     const ua = this.#ua;
     this.#ua = null;
     if (ua) {
+      unbindUa(ua);
       try {
         ua.stop();
       } catch {
@@ -153,6 +172,42 @@ export class Phone extends Emitter<PhoneEvents> {
     });
   }
 
+  #authProblem: string | null = null;
+
+  #registeredState(): RegistrationState {
+    const security = this.#auth?.status();
+    return {
+      kind: 'registered',
+      ...(this.#kerberos ? { kerberos: this.#kerberos } : {}),
+      ...(security && security.length ? { security } : {}),
+    };
+  }
+
+  /**
+   * A proxy's message failed its security check (it was dropped), or Kerberos could not be set up.
+   * For REGISTER the registration fails with the reason; for a call, the call ends with it.
+   */
+  #onAuthFailure(ua: UA, f: AuthFailure): void {
+    if (this.#stopped) return;
+    if (f.method === 'REGISTER') {
+      this.#authProblem = f.reason;
+      // A refused challenge also reaches JsSIP (registrationFailed); a dropped answer never would.
+      if (!f.dropped) return;
+      this.#setState({ kind: 'failed', reason: f.reason, retrying: false });
+      this.#stopped = true;
+      this.#ua = null;
+      unbindUa(ua);
+      try {
+        ua.stop();
+      } catch {
+        // Already stopping.
+      }
+      return;
+    }
+    if (!f.callId) return;
+    for (const call of this.#calls) if (call.id.startsWith(f.callId)) call.failSecurity(f.reason);
+  }
+
   #setState(state: RegistrationState): void {
     this.#state = state;
     this.emit('registration', state);
@@ -176,7 +231,8 @@ export class Phone extends Emitter<PhoneEvents> {
     });
     ua.on('registered', () => {
       if (this.#stopped) return;
-      this.#setState(this.#kerberos ? { kind: 'registered', kerberos: this.#kerberos } : { kind: 'registered' });
+      this.#authProblem = null;
+      this.#setState(this.#registeredState());
     });
     ua.on('registrationFailed', (e: UnRegisteredEvent) => {
       if (this.#stopped) return;
@@ -189,7 +245,8 @@ export class Phone extends Emitter<PhoneEvents> {
         return;
       }
       // Retrying would only repeat the refusal (or the silence); the person signs in again.
-      this.#setState({ kind: 'failed', reason: registrationFailureReason(cause, status, response ? response.reason_phrase : null), retrying: false });
+      const reason = this.#authProblem ?? registrationFailureReason(cause, status, response ? response.reason_phrase : null);
+      this.#setState({ kind: 'failed', reason, retrying: false });
       this.#stopped = true;
       this.#ua = null;
       try {

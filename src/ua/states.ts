@@ -1,3 +1,5 @@
+import type { ProxySecurity } from './auth/ua-auth.js';
+
 /** Who the person is to Kerberos after signing in, and until when. */
 export interface KerberosIdentity {
   readonly principal: string;
@@ -9,8 +11,11 @@ export interface KerberosIdentity {
 export type RegistrationState =
   | { readonly kind: 'signed-out' }
   | { readonly kind: 'connecting' }
-  /** `kerberos`: the ticket-granting ticket obtained at sign-in, when the server has a KDC. */
-  | { readonly kind: 'registered'; readonly kerberos?: KerberosIdentity }
+  /**
+   * `kerberos`: the ticket-granting ticket obtained at sign-in, when the server has a KDC.
+   * `security`: how each proxy authenticated us (Kerberos SA or Digest), when known.
+   */
+  | { readonly kind: 'registered'; readonly kerberos?: KerberosIdentity; readonly security?: readonly ProxySecurity[] }
   /** `retrying`: the UA keeps trying on its own (transport trouble); otherwise the person must act. */
   | { readonly kind: 'failed'; readonly reason: string; readonly retrying: boolean };
 

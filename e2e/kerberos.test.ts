@@ -1,0 +1,114 @@
+/**
+ * Kerberos (MS-SIPAE v4) end to end in Chromium: both proxies require Kerberos, and proxy b also
+ * challenges requests from a's domain. alice and bob sign in (TGT through /KdcProxy), register
+ * with an AP-REQ, call each other with every message signed and verified (alice then holds one
+ * SA with each proxy), and the status line shows each proxy's security association.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startKeyhop } from '../src/server/keyhop.js';
+import { ensureBuilt } from './support/build.js';
+import { launchChromium } from './support/chromium.js';
+import { PhonePage } from './support/phone-page.js';
+
+type Keyhop = Awaited<ReturnType<typeof startKeyhop>>;
+
+let keyhop: Keyhop;
+let browser: Browser;
+let dataDir: string;
+let pages: PhonePage[] = [];
+
+async function open(name: string): Promise<PhonePage> {
+  const phone = await PhonePage.open(browser, keyhop.httpUrl, name);
+  pages.push(phone);
+  return phone;
+}
+
+beforeAll(async () => {
+  await ensureBuilt();
+  dataDir = mkdtempSync(join(tmpdir(), 'keyhop-e2e-krb-'));
+  keyhop = await startKeyhop({
+    dataDir,
+    http: { host: '127.0.0.1', port: 0 },
+    sip: { host: '127.0.0.1' },
+    proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
+    kdc: { port: 0 },
+    auth: { kerberos: 'require', challengeForeign: true },
+  });
+  browser = await launchChromium();
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') {
+    for (const p of pages) if (p.logs.length) console.error(p.logs.join('\n'));
+  }
+  await Promise.all(pages.map((p) => p.close()));
+  pages = [];
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await keyhop?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const MUTUAL = /authenticated with Kerberos \(mutual\), messages verified \(\d+\), SA expires \d/;
+
+describe('Kerberos in the browser', () => {
+  it('alice calls bob with Kerberos on both proxies; the status line shows each SA', async () => {
+    const alice = await open('alice');
+    const bob = await open('bob');
+    await alice.signIn('alice@a.keyhop.test', 'alice-pass');
+    await bob.signIn('bob@b.keyhop.test', 'bob-pass');
+    await alice.page.getByText(new RegExp(`^a\\.keyhop\\.test: ${MUTUAL.source}`)).waitFor({ timeout: 10_000 });
+    await bob.page.getByText(new RegExp(`^b\\.keyhop\\.test: ${MUTUAL.source}`)).waitFor({ timeout: 10_000 });
+
+    await alice.dial('bob@b.keyhop.test');
+    await bob.page.getByText('Incoming call from alice@a.keyhop.test').waitFor({ timeout: 15_000 });
+    // Proxy b challenged alice's INVITE too: alice now holds a second SA, with b.
+    await alice.page.getByText(new RegExp(`^b\\.keyhop\\.test: ${MUTUAL.source}`)).waitFor({ timeout: 10_000 });
+    await bob.button('Answer').click();
+    for (const phone of [alice, bob]) await phone.page.getByText(/In call with/).waitFor({ timeout: 15_000 });
+
+    await alice.button('Hang up').click();
+    await alice.waitIdle();
+    await bob.waitIdle();
+    await bob.page.getByText('alice@a.keyhop.test hung up').waitFor();
+    for (const phone of [alice, bob]) {
+      expect(await phone.status().textContent()).toMatch(/Registered/);
+      expect(await phone.page.getByRole('alert').count()).toBe(0);
+      await phone.page.locator('.security-line.security-established').first().waitFor();
+      expect(await phone.page.locator('.security-line.security-failed').count()).toBe(0);
+    }
+  });
+
+  it('a forged signature on the answers to alice\'s INVITE ends the call, and alice is told why', async () => {
+    const alice = await open('alice');
+    const bob = await open('bob');
+    let tamper = false;
+    // Between alice's page and proxy a: once armed, alter rspauth on the ringing and answer to an INVITE.
+    await alice.page.routeWebSocket(/\/sip\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => server.send(m));
+      server.onMessage((m) => {
+        if (tamper && typeof m === 'string' && /^SIP\/2\.0 (18\d|200) /.test(m) && /\r\nCSeq: *\d+ INVITE\r\n/i.test(m)) {
+          m = m.replace(/rspauth="([0-9A-Fa-f])/g, (_x, c: string) => `rspauth="${c === '0' ? '1' : '0'}`);
+        }
+        ws.send(m);
+      });
+    });
+    await alice.signIn('alice@a.keyhop.test', 'alice-pass');
+    await bob.signIn('bob@b.keyhop.test', 'bob-pass');
+    tamper = true;
+    await alice.dial('bob@b.keyhop.test');
+    // Proxy b's AP-REP comes with the first of these answers, so the check that fails first is b's.
+    await alice.page.getByRole('alert').filter({ hasText: /failed its signature check|Mutual authentication with .* failed/ }).waitFor({ timeout: 15_000 });
+    await alice.waitIdle();
+    // The CANCEL reached bob: his phone stops ringing.
+    await bob.waitIdle(20_000);
+    expect(await alice.status().textContent()).toMatch(/Registered/);
+  });
+});
