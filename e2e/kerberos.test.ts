@@ -111,4 +111,33 @@ describe('Kerberos in the browser', () => {
     await bob.waitIdle(20_000);
     expect(await alice.status().textContent()).toMatch(/Registered/);
   });
+
+  it('a proxy that signs the answers to INVITE wrongly (test switch) makes the call fail with the reason shown', async () => {
+    const faultyDir = mkdtempSync(join(tmpdir(), 'keyhop-e2e-krb-fault-'));
+    const faulty = await startKeyhop({
+      dataDir: faultyDir,
+      http: { host: '127.0.0.1', port: 0 },
+      sip: { host: '127.0.0.1' },
+      proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
+      kdc: { port: 0 },
+      auth: { kerberos: 'require' },
+      faults: { corruptRspauth: ['INVITE'] },
+    });
+    try {
+      const alice = await PhonePage.open(browser, faulty.httpUrl, 'alice');
+      const bob = await PhonePage.open(browser, faulty.httpUrl, 'bob');
+      pages.push(alice, bob);
+      await alice.signIn('alice@a.keyhop.test', 'alice-pass');
+      await bob.signIn('bob@b.keyhop.test', 'bob-pass');
+      await alice.dial('bob@b.keyhop.test');
+      await alice.page.getByRole('alert').filter({ hasText: /signature/i }).waitFor({ timeout: 15_000 });
+      await alice.waitIdle();
+      await bob.waitIdle(20_000);
+    } finally {
+      await Promise.all(pages.map((p) => p.close()));
+      pages = [];
+      await faulty.stop();
+      rmSync(faultyDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -31,6 +31,7 @@ export interface KeyhopConfig {
   pki: { caCert: string | null; caKey: string | null };
   kdc: { realm: string; host: string; port: number; ticketLifetimeSec: number; external: string | null; keytab: string | null };
   auth: { kerberos: 'off' | 'offer' | 'require'; challengeForeign: boolean };
+  faults: { corruptRspauth: string[] };
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -82,6 +83,7 @@ export const SETTINGS: Setting[] = [
   { key: 'kdc.keytab', env: ['KEYHOP_KDC_KEYTAB'], kind: 'path', default: null, doc: "Keytab with the proxies' service keys (`sip/<domain>@REALM`). Default {dataDir}/kdc/proxies.keytab, written by the embedded KDC." },
   { key: 'auth.kerberos', env: ['KEYHOP_AUTH_KERBEROS'], kind: 'kerberos', default: 'offer', doc: 'Kerberos (MS-SIPAE v4) for user agents: off (Digest only), offer (challenges carry Kerberos and Digest) or require (Kerberos only). Needs the keys of sip/<domain>@REALM in kdc.keytab: without them require refuses to start and offer falls back to Digest with a warning.' },
   { key: 'auth.challengeForeign', env: ['KEYHOP_AUTH_CHALLENGE_FOREIGN'], kind: 'bool', default: false, doc: "Each proxy also challenges, with Kerberos, requests that other domains' proxies relay from their users; the user agent then holds one security association per proxy." },
+  { key: 'faults.corruptRspauth', env: ['KEYHOP_FAULT_CORRUPT_RSPAUTH'], kind: 'list', default: [], doc: 'Fault injection for tests, never for production: the proxies sign responses to these methods (e.g. INVITE) with a corrupted rspauth, which clients must refuse.' },
 ];
 
 export class ConfigError extends Error {

@@ -119,7 +119,7 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
         }
         log.warn(`${(err as Error).message} Proxy ${e.id} offers Digest only until then.`);
       }
-      if (keytab) kerberos = new KerberosAuth({ mode, realm: kdc.realm, domain: e.cfg.domain, keytab, log: log.child(`${e.id}-krb`) });
+      if (keytab) kerberos = new KerberosAuth({ mode, realm: kdc.realm, domain: e.cfg.domain, keytab, log: log.child(`${e.id}-krb`), corruptRspauthFor: config.faults.corruptRspauth });
     }
     e.proxy = new Proxy(
       {

@@ -33,6 +33,8 @@ export interface KerberosAuthOptions {
   keytab: readonly KeytabEntry[];
   log: Logger;
   now?: () => number;
+  /** Test switch `faults.corruptRspauth`: responses to these methods get a corrupted signature. */
+  corruptRspauthFor?: readonly string[];
 }
 
 /** What the Kerberos layer makes of one request from a user agent. */
@@ -90,6 +92,7 @@ export class KerberosAuth {
   private readonly kerberosFlows = new WeakSet<Flow>();
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly corruptRspauthFor: ReadonlySet<string>;
   private lastSweep = 0;
 
   constructor(o: KerberosAuthOptions) {
@@ -101,6 +104,7 @@ export class KerberosAuth {
     this.log = o.log;
     this.now = o.now ?? (() => Date.now());
     this.associations = new ServerAssociations(o.realm, this.targetname, this.now);
+    this.corruptRspauthFor = new Set((o.corruptRspauthFor ?? []).map((m) => m.toUpperCase()));
   }
 
   /** The `Proxy-Authenticate` value. */
@@ -152,6 +156,7 @@ export class KerberosAuth {
     const bound = this.byOpaque.get(sa.opaque);
     if (!bound || this.now() >= sa.expiresAt) return;
     sa.sign(msg, msg.isRequest ? undefined : (bound.apRep ?? undefined));
+    this.injectFault(msg);
   }
 
   private checkSigned(req: SipRequest, cred: Credentials): KerberosVerdict {
@@ -173,6 +178,18 @@ export class KerberosAuth {
       return;
     }
     bound.sa.sign(msg, msg.isRequest ? undefined : (bound.apRep ?? undefined));
+    this.injectFault(msg);
+  }
+
+  /** The `faults.corruptRspauth` test switch: one hex digit of our signature changed. */
+  private injectFault(msg: SipMessage): void {
+    if (msg.isRequest || !this.corruptRspauthFor.has(msg.cseq.method)) return;
+    const values = msg.getAll('Proxy-Authentication-Info');
+    const last = values.pop();
+    if (last === undefined) return;
+    const corrupted = last.replace(/rspauth="([0-9A-Fa-f])/, (_m, c: string) => `rspauth="${c === '0' ? '1' : '0'}`);
+    msg.remove('Proxy-Authentication-Info');
+    for (const v of [...values, corrupted]) msg.append('Proxy-Authentication-Info', v);
   }
 
   /** De-registration: the identity's associations end (seed 000 §10.4 P8). */

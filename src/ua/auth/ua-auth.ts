@@ -223,6 +223,9 @@ export class UaAuth extends Emitter<AuthEvents> {
       const i = safeAuthInfo(v);
       if (i && !infos.has(i.targetname)) infos.set(i.targetname, i);
     }
+    // A 100 Trying is hop by hop and says nothing; it passes whatever its signature (it may be
+    // unsigned anyway), so that JsSIP's INVITE transaction can still send a CANCEL later.
+    if (!msg.isRequest && msg.status === 100) return true;
     // Signatures that must be there: the home proxy's (it signs everything it sends us), and
     // that of every proxy whose AP-REQ the request carried. Another proxy's signature is only
     // there when the request went through it, so it is checked when present.
