@@ -1,19 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startKeyhop } from '../src/server/keyhop.js';
+import type { RunningKeyhop } from '../src/server/keyhop.js';
+import { startFixture, type Fixture } from '../test/support/keyhop-fixture.js';
 import { ensureBuilt } from './support/build.js';
 import { launchChromium } from './support/chromium.js';
 import { PhonePage, type AudioCounters } from './support/phone-page.js';
 import { sleep, until } from './support/wait.js';
 
-type Keyhop = Awaited<ReturnType<typeof startKeyhop>>;
+type Keyhop = RunningKeyhop;
 
 let keyhop: Keyhop;
 let browser: Browser;
-let dataDir: string;
+let fixture: Fixture;
 let pages: PhonePage[] = [];
 
 async function open(name: string): Promise<PhonePage> {
@@ -50,14 +48,8 @@ async function expectDirections(phone: PhonePage, direction: string): Promise<vo
 
 beforeAll(async () => {
   await ensureBuilt();
-  dataDir = mkdtempSync(join(tmpdir(), 'keyhop-e2e-'));
-  keyhop = await startKeyhop({
-    dataDir,
-    http: { host: '127.0.0.1', port: 0 },
-    sip: { host: '127.0.0.1' },
-    proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
-    kdc: { port: 0 },
-  });
+  fixture = await startFixture();
+  keyhop = fixture.k;
   browser = await launchChromium();
 });
 
@@ -71,8 +63,7 @@ afterEach(async (ctx) => {
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
-  await keyhop?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await fixture?.stop();
 });
 
 describe('calls between browsers', () => {

@@ -4,21 +4,19 @@
  * with an AP-REQ, call each other with every message signed and verified (alice then holds one
  * SA with each proxy), and the status line shows each proxy's security association.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startKeyhop } from '../src/server/keyhop.js';
+import type { RunningKeyhop } from '../src/server/keyhop.js';
+import { startFixture, type Fixture } from '../test/support/keyhop-fixture.js';
 import { ensureBuilt } from './support/build.js';
 import { launchChromium } from './support/chromium.js';
 import { PhonePage } from './support/phone-page.js';
 
-type Keyhop = Awaited<ReturnType<typeof startKeyhop>>;
+type Keyhop = RunningKeyhop;
 
 let keyhop: Keyhop;
 let browser: Browser;
-let dataDir: string;
+let fixture: Fixture;
 let pages: PhonePage[] = [];
 
 async function open(name: string): Promise<PhonePage> {
@@ -29,15 +27,8 @@ async function open(name: string): Promise<PhonePage> {
 
 beforeAll(async () => {
   await ensureBuilt();
-  dataDir = mkdtempSync(join(tmpdir(), 'keyhop-e2e-krb-'));
-  keyhop = await startKeyhop({
-    dataDir,
-    http: { host: '127.0.0.1', port: 0 },
-    sip: { host: '127.0.0.1' },
-    proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
-    kdc: { port: 0 },
-    auth: { kerberos: 'require', challengeForeign: true },
-  });
+  fixture = await startFixture({ auth: { kerberos: 'require', challengeForeign: true } });
+  keyhop = fixture.k;
   browser = await launchChromium();
 });
 
@@ -51,8 +42,7 @@ afterEach(async (ctx) => {
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
-  await keyhop?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await fixture?.stop();
 });
 
 const MUTUAL = /authenticated with Kerberos \(mutual\), messages verified \(\d+\), SA expires \d/;
@@ -113,16 +103,7 @@ describe('Kerberos in the browser', () => {
   });
 
   it('a proxy that signs the answers to INVITE wrongly (test switch) makes the call fail with the reason shown', async () => {
-    const faultyDir = mkdtempSync(join(tmpdir(), 'keyhop-e2e-krb-fault-'));
-    const faulty = await startKeyhop({
-      dataDir: faultyDir,
-      http: { host: '127.0.0.1', port: 0 },
-      sip: { host: '127.0.0.1' },
-      proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
-      kdc: { port: 0 },
-      auth: { kerberos: 'require' },
-      faults: { corruptRspauth: ['INVITE'] },
-    });
+    const faulty = (await startFixture({ auth: { kerberos: 'require' }, faults: { corruptRspauth: ['INVITE'] } })).k;
     try {
       const alice = await PhonePage.open(browser, faulty.httpUrl, 'alice');
       const bob = await PhonePage.open(browser, faulty.httpUrl, 'bob');
@@ -137,7 +118,6 @@ describe('Kerberos in the browser', () => {
       await Promise.all(pages.map((p) => p.close()));
       pages = [];
       await faulty.stop();
-      rmSync(faultyDir, { recursive: true, force: true });
     }
   });
 });

@@ -2,6 +2,7 @@
  * Signing and checking one message with a GSS MIC over its signature buffer, in the MS-SIPAE hex
  * encoding. Shared by both ends: the client signs with crand/cnum, the proxy with srand/snum.
  */
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { SipMessage } from '../sip/message.js';
 import { signatureBuffer, type SignatureHead } from './signature-buffer.js';
 
@@ -49,13 +50,14 @@ export function randomHex32(): string {
 }
 
 export function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return bytesToHex(b).toUpperCase();
 }
 
 /** Hex in either case (Microsoft clients write lower case, SIPE upper case); null if not hex. */
 export function fromHex(s: string): Uint8Array | null {
-  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) return null;
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  try {
+    return hexToBytes(s);
+  } catch {
+    return null;
+  }
 }

@@ -5,6 +5,7 @@
  * message followed by the 16-byte header. MS-SIPAE carries these tokens as hex.
  */
 import { KrbError, malformed } from '../errors.js';
+import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
 import { getEnctype, type Key } from '../crypto/index.js';
 
 export const TOK_ID_MIC = 0x0404;
@@ -46,8 +47,8 @@ export function getMic(keys: ContextKeys, message: Uint8Array, o: MicOptions): U
   header.fill(0xff, 3, 8);
   new DataView(header.buffer).setBigUint64(8, BigInt.asUintN(64, o.seq));
   const usage = o.sentByAcceptor ? GssKeyUsage.AcceptorSign : GssKeyUsage.InitiatorSign;
-  const cksum = getEnctype(key.enctype).checksum(key, usage, concat(message, header));
-  return concat(header, cksum);
+  const cksum = getEnctype(key.enctype).checksum(key, usage, concatBytes(message, header));
+  return concatBytes(header, cksum);
 }
 
 /**
@@ -56,7 +57,7 @@ export function getMic(keys: ContextKeys, message: Uint8Array, o: MicOptions): U
  */
 export function verifyMic(keys: ContextKeys, message: Uint8Array, token: Uint8Array, fromAcceptor: boolean): { seq: bigint } {
   if (token.length < HEADER_BYTES) throw malformed(`MIC token of ${token.length} bytes is shorter than its header`);
-  if (token[0] !== 0x04 || token[1] !== 0x04) throw malformed(`not an RFC 4121 MIC token (TOK_ID ${hex(token.subarray(0, 2))})`);
+  if (token[0] !== 0x04 || token[1] !== 0x04) throw malformed(`not an RFC 4121 MIC token (TOK_ID ${bytesToHex(token.subarray(0, 2))})`);
   const flags = token[2]!;
   if (flags & TokenFlag.Sealed || flags & ~0x07) throw malformed(`MIC token with invalid flags 0x${flags.toString(16)}`);
   for (let i = 3; i < 8; i++) if (token[i] !== 0xff) throw malformed('MIC token filler is not FF');
@@ -68,19 +69,8 @@ export function verifyMic(keys: ContextKeys, message: Uint8Array, token: Uint8Ar
   if (!key) throw new KrbError('integrity', 'MIC token uses an acceptor subkey this context does not have');
   const header = token.subarray(0, HEADER_BYTES);
   const usage = fromAcceptor ? GssKeyUsage.AcceptorSign : GssKeyUsage.InitiatorSign;
-  if (!getEnctype(key.enctype).verifyChecksum(key, usage, concat(message, header), token.subarray(HEADER_BYTES))) {
+  if (!getEnctype(key.enctype).verifyChecksum(key, usage, concatBytes(message, header), token.subarray(HEADER_BYTES))) {
     throw new KrbError('integrity', 'MIC token checksum does not verify');
   }
   return { seq: new DataView(token.buffer, token.byteOffset, token.byteLength).getBigUint64(8) };
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-function hex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
