@@ -348,10 +348,10 @@ export interface GssPeer {
 /**
  * Starts the python-gssapi peer as `role` for the host-based service `service` (e.g.
  * `sip@proxy.mit.test`), with MIT's environment from `env` (KRB5_CONFIG, KRB5CCNAME or
- * KRB5_KTNAME).
+ * KRB5_KTNAME). `script` replaces the default python program (same argv and line framing).
  */
-export function startGssPeer(role: 'initiate' | 'accept', service: string, env: NodeJS.ProcessEnv, timeoutMs = 20_000): GssPeer {
-  const child = spawn(PYTHON, ['-c', GSS_PEER, role, service], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+export function startGssPeer(role: 'initiate' | 'accept', service: string, env: NodeJS.ProcessEnv, timeoutMs = 20_000, script: string = GSS_PEER): GssPeer {
+  const child = spawn(PYTHON, ['-c', script, role, service], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   let exited = false;
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
