@@ -43,10 +43,17 @@ export class ReplayWindow {
   }
 }
 
+/** Random bytes are fetched in blocks: one call per signature costs more than the signature's HMAC. */
+const pool = new Uint8Array(1024);
+let poolAt = pool.length;
+
 export function randomHex32(): string {
-  const b = new Uint8Array(4);
-  crypto.getRandomValues(b);
-  return toHex(b).toLowerCase();
+  if (poolAt + 4 > pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  poolAt += 4;
+  return bytesToHex(pool.subarray(poolAt - 4, poolAt));
 }
 
 export function toHex(b: Uint8Array): string {

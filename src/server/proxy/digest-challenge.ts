@@ -97,19 +97,22 @@ export class DigestChallenger {
     return { ok: true, aor };
   }
 
+  /** Time, a random part (two challenges in one millisecond must differ), and a MAC over both. */
   private makeNonce(): string {
-    const ts = Date.now().toString(16);
-    return `${ts}.${this.mac(ts)}`;
+    const stamp = `${Date.now().toString(16)}.${bytesToHex(randomBytes(8))}`;
+    return `${stamp}.${this.mac(stamp)}`;
   }
 
   private nonceAge(nonce: string): number | null {
-    const [ts, mac] = nonce.split('.');
-    if (!ts || !mac || !/^[0-9a-f]+$/.test(ts) || !timingSafeEqual(this.mac(ts), mac)) return null;
+    const parts = nonce.split('.');
+    const [ts, rand, mac] = parts;
+    if (parts.length !== 3 || !ts || !rand || !mac || !/^[0-9a-f]+$/.test(ts)) return null;
+    if (!timingSafeEqual(this.mac(`${ts}.${rand}`), mac)) return null;
     return Date.now() - parseInt(ts, 16);
   }
 
-  private mac(ts: string): string {
-    return bytesToHex(hmac(sha256, this.secret, utf8ToBytes(`${ts}:${this.realm}`))).slice(0, 32);
+  private mac(stamp: string): string {
+    return bytesToHex(hmac(sha256, this.secret, utf8ToBytes(`${stamp}:${this.realm}`))).slice(0, 32);
   }
 
   private sweep(): void {
