@@ -1,0 +1,481 @@
+/**
+ * Signed calls: Keyhop with Kerberos (MS-SIPAE v4, every message signed) against Keyhop with
+ * plain Digest, under the same load, in one run.
+ *
+ *   npx tsx bench/secure.ts [--users 20] [--seconds 20] [--warmup-seconds 3] [--no-write]
+ *
+ * Keyhop runs in a child process (bench/secure-proxy.ts): proxies A and B, the embedded KDC and
+ * /KdcProxy. The load generator opens one WebSocket per virtual user: `users` callers on proxy A
+ * and as many callees on proxy B. Each signs in (Digest run: REGISTER with Digest; Kerberos run:
+ * AS and TGS exchanges through /KdcProxy, then REGISTER with the AP-REQ and the first signature),
+ * then caller i calls callee i back to back for a fixed time: INVITE/100/180/200/ACK/BYE/200.
+ * In the Kerberos run every request the users send is signed and every message the proxies send
+ * them is verified (the client side of the UA's auth core: src/krb/client and src/sipae).
+ * Reported per run: completed calls per second, failures, p50/p99 setup time (INVITE sent →
+ * 200 received) and the proxy process's RSS from /proc. Results go to docs/benchmarks.md
+ * unless --no-write.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { completeSecContext, getInitialCredentials, getServiceCredentials, initSecContext, micSigner, type KdcSend } from '../src/krb/client/index.js';
+import type { SecurityContext } from '../src/krb/client/context.js';
+import { unwrapKdcProxyReply, wrapKdcProxyRequest, KKDCP_CONTENT_TYPE } from '../src/krb/kkdcp.js';
+import { formatCredentials, parseAuthInfo, parseChallenges } from '../src/sipae/auth-headers.js';
+import { SecurityAssociation } from '../src/sipae/security-association.js';
+import type { SipMessage, SipRequest, SipResponse } from '../src/sip/message.js';
+import { contactOf, RawSipClient, SDP, TestUa } from '../test/support/sip-client.js';
+import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
+import type { ProcessFilter } from './proc.js';
+import { benchAccounts } from './secure-proxy.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DOC = join(ROOT, 'docs', 'benchmarks.md');
+const SECTION = 'Signed calls: Kerberos vs Digest';
+const KAMAILIO_SECTION = 'Proxy call rate: Keyhop vs Kamailio';
+const REALM = 'KEYHOP.TEST';
+const RECV_TIMEOUT_MS = 5_000;
+/** Extra Node options for the Keyhop process, e.g. `BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile it. */
+const PROXY_NODE_ARGS = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+const { values: opts } = parseArgs({
+  options: {
+    users: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '20' },
+    'warmup-seconds': { type: 'string', default: '3' },
+    'no-write': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+function bounded(name: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${value}`);
+  return n;
+}
+
+const USERS = bounded('users', opts.users, 1, 200);
+const SECONDS = bounded('seconds', opts.seconds, 1, 90);
+const WARMUP_SECONDS = bounded('warmup-seconds', opts['warmup-seconds'], 0, 30);
+const WRITE = !opts['no-write'];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ───────────────────────────── the proxy process ─────────────────────────────
+
+interface RunningKeyhop {
+  pid: number;
+  httpUrl: string;
+  wsA: string;
+  wsB: string;
+  include: ProcessFilter;
+  stop(): Promise<void>;
+}
+
+async function startKeyhop(mode: 'off' | 'require'): Promise<RunningKeyhop> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyhop-bench-secure-'));
+  const logPath = join(dir, 'keyhop.log');
+  const log = createWriteStream(logPath);
+  const maxSeconds = SECONDS + WARMUP_SECONDS + 180;
+  const child: ChildProcess = spawn(process.execPath, [...PROXY_NODE_ARGS, '--import', 'tsx', join(ROOT, 'bench', 'secure-proxy.ts'), join(dir, 'data'), mode, String(USERS), String(maxSeconds)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (child.pid === undefined) throw new Error('could not start the Keyhop process');
+  const pid = child.pid;
+  let exited = false;
+  const closed = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  child.stderr!.pipe(log);
+  const ready = await new Promise<{ httpUrl: string; wsA: string; wsB: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Keyhop did not report ready within 60 s (log: ${logPath})`)), 60_000);
+    const rl = createInterface({ input: child.stdout! });
+    rl.on('line', (line) => {
+      const m = /^KEYHOP_READY (.*)$/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(JSON.parse(m[1]!) as { httpUrl: string; wsA: string; wsB: string });
+      } else {
+        log.write(`${line}\n`);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Keyhop exited with ${code} before it was ready:\n${existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-3000) : ''}`));
+    });
+  });
+  return {
+    pid,
+    ...ready,
+    // tsx keeps an esbuild service process next to Node; it is not the proxy.
+    include: (_pid, cmd) => !/\besbuild\b/.test(cmd.split(' ')[0] ?? ''),
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        await Promise.race([closed, sleep(8_000)]);
+        if (!exited) child.kill('SIGKILL');
+        await Promise.race([closed, sleep(2_000)]);
+      }
+      log.end();
+      if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ───────────────────────────── virtual users ─────────────────────────────
+
+class VerifyError extends Error {}
+
+/** One virtual user on its own WebSocket; signs and verifies when it holds a security association. */
+class VirtualUa {
+  sa: SecurityAssociation | null = null;
+  verified = 0;
+
+  constructor(
+    readonly ua: TestUa,
+    readonly user: string,
+    readonly password: string,
+  ) {}
+
+  get client(): RawSipClient {
+    return this.ua.client;
+  }
+
+  sign(req: SipRequest, gssapiData?: string): SipRequest {
+    const sa = this.sa;
+    if (!sa) return req;
+    const { head, response } = sa.sign(req);
+    req.append('Proxy-Authorization', formatCredentials({
+      realm: REALM, targetname: sa.targetname, version: 4, crand: head.rand, cnum: head.num, response,
+      ...(sa.opaque ? { opaque: sa.opaque } : {}), ...(gssapiData ? { gssapiData } : {}),
+    }));
+    return req;
+  }
+
+  /** Throws unless the proxy's signature on `m` verifies (Kerberos run only). */
+  check<T extends SipMessage>(m: T): T {
+    if (!this.sa) return m;
+    const r = this.sa.verify(m);
+    if (!r.ok) throw new VerifyError(`signature on "${m.startLine()}" did not verify: ${JSON.stringify(r)}`);
+    this.verified++;
+    return m;
+  }
+
+  async digestRegister(): Promise<void> {
+    let res = await this.ua.register();
+    // The registrar's nonce is a timestamp: two users challenged in the same millisecond share it,
+    // and the second use of nc=1 is refused as a replay. A fresh challenge succeeds.
+    if (res.status === 401) res = await this.ua.register();
+    if (res.status !== 200) throw new Error(`${this.ua.aor}: Digest REGISTER got ${res.status}`);
+  }
+
+  /** AS + TGS through /KdcProxy, then REGISTER with the AP-REQ; the AP-REP and rspauth must verify. */
+  async kerberosRegister(send: KdcSend): Promise<void> {
+    const uri = `sip:${this.ua.domain}`;
+    const callId = `${Math.random().toString(36).slice(2)}@krb-bench`;
+    this.client.send(this.ua.request('REGISTER', uri, { to: `sip:${this.ua.aor}`, callId, cseq: 1 }));
+    const challenge = await this.client.response((s) => s >= 200, 'REGISTER');
+    const chal = parseChallenges(challenge.getAll('Proxy-Authenticate'))[0];
+    if (!chal) throw new Error(`${this.ua.aor}: no Kerberos challenge in ${challenge.status}`);
+    const tgt = await getInitialCredentials({ client: `${this.user}@${REALM}`, password: this.password, send });
+    const svc = await getServiceCredentials({ tgt, server: `${chal.targetname}@${REALM}`, send });
+    const start = initSecContext(svc);
+    if (!start.mutual) throw new Error('expected mutual authentication');
+    const pendingCtx: SecurityContext = {
+      keys: { sessionKey: svc.sessionKey, initiatorSubkey: start.pending.initiatorSubkey },
+      flags: start.pending.flags, client: svc.client, server: svc.server, endtime: svc.endtime,
+      initiatorSeq: start.pending.initiatorSeq, acceptorSeq: 0,
+    };
+    const sa = new SecurityAssociation(chal);
+    sa.acquiring();
+    sa.pending(micSigner(pendingCtx, 'initiator'));
+    this.sa = sa;
+    const req = this.ua.request('REGISTER', uri, { to: `sip:${this.ua.aor}`, callId, cseq: 2 });
+    this.client.send(this.sign(req, Buffer.from(start.token).toString('base64')));
+    const final = await this.client.response((s) => s >= 200, 'REGISTER');
+    if (final.status !== 200) throw new Error(`${this.ua.aor}: Kerberos REGISTER got ${final.status}`);
+    const info = parseAuthInfo(final.getAll('Proxy-Authentication-Info')[0] ?? '');
+    if (!info?.gssapiData) throw new Error(`${this.ua.aor}: no AP-REP in the 200 OK`);
+    const ctx = completeSecContext(start.pending, new Uint8Array(Buffer.from(info.gssapiData, 'base64')));
+    sa.established(micSigner(ctx, 'initiator'), info.opaque, ctx.endtime.getTime());
+    this.check(final);
+  }
+}
+
+function kdcSend(httpUrl: string): KdcSend {
+  return async (request, realm) => {
+    const res = await fetch(`${httpUrl}/KdcProxy`, { method: 'POST', headers: { 'Content-Type': KKDCP_CONTENT_TYPE }, body: new Uint8Array(wrapKdcProxyRequest(request, realm)) });
+    if (res.status !== 200) throw new Error(`KdcProxy answered ${res.status}`);
+    return unwrapKdcProxyReply(new Uint8Array(await res.arrayBuffer()));
+  };
+}
+
+// ───────────────────────────── one run ─────────────────────────────
+
+interface RunResult {
+  label: string;
+  mode: 'off' | 'require';
+  signInMs: number;
+  calls: number;
+  failures: number;
+  firstFailure: string;
+  cps: number;
+  p50: number;
+  p99: number;
+  verified: number;
+  rssIdleKb: number;
+  rssPeakKb: number;
+  proxyCpuMsPerCall: number;
+  driverCpuMsPerCall: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Callee side: answers each INVITE with 180 and 200, takes the ACK, answers the BYE. */
+async function calleeLoop(u: VirtualUa, stop: { done: boolean }, fail: (why: string) => void): Promise<void> {
+  while (!stop.done && !u.client.closed) {
+    let req: SipRequest;
+    try {
+      req = await u.client.next<SipRequest>((m) => m.isRequest, 1_000, 'a request');
+    } catch {
+      continue; // idle
+    }
+    try {
+      u.check(req);
+      if (req.method === 'INVITE') {
+        u.ua.answer(req, 180);
+        u.ua.answer(req, 200, SDP);
+      } else if (req.method === 'BYE') {
+        u.ua.answer(req, 200);
+      }
+    } catch (err) {
+      fail(`callee ${u.ua.aor}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Caller side: one call after another until `until`; pushes setup times for calls placed after `countFrom`. */
+async function callerLoop(a: VirtualUa, b: VirtualUa, countFrom: number, until: number, setups: number[], fail: (why: string) => void): Promise<void> {
+  while (Date.now() < until) {
+    const counted = Date.now() >= countFrom;
+    try {
+      const inv = a.sign(a.ua.request('INVITE', `sip:${b.ua.aor}`, { body: SDP }));
+      const t0 = performance.now();
+      a.client.send(inv);
+      const callId = inv.callId;
+      const mine = (status: number, method: string) => (m: SipMessage): boolean => !m.isRequest && m.status === status && m.cseq.method === method && m.callId === callId;
+      a.check(await a.client.next<SipResponse>(mine(100, 'INVITE'), RECV_TIMEOUT_MS, '100'));
+      a.check(await a.client.next<SipResponse>(mine(180, 'INVITE'), RECV_TIMEOUT_MS, '180'));
+      const ok = a.check(await a.client.next<SipResponse>(mine(200, 'INVITE'), RECV_TIMEOUT_MS, '200 INVITE'));
+      const setup = performance.now() - t0;
+      const seq = inv.cseq.seq;
+      a.client.send(a.sign(a.ua.inDialog('ACK', ok, true, contactOf(ok), seq)));
+      a.client.send(a.sign(a.ua.inDialog('BYE', ok, true, contactOf(ok), seq + 1)));
+      a.check(await a.client.next<SipResponse>(mine(200, 'BYE'), RECV_TIMEOUT_MS, '200 BYE'));
+      if (counted && Date.now() <= until) setups.push(setup);
+    } catch (err) {
+      if (counted) fail(`caller ${a.ua.aor}: ${(err as Error).message}`);
+      a.client.received.splice(0);
+    }
+  }
+}
+
+async function run(mode: 'off' | 'require'): Promise<RunResult> {
+  const label = mode === 'off' ? 'Digest' : 'Kerberos';
+  process.stdout.write(`\n${label}: starting Keyhop (auth.kerberos = ${mode}) …\n`);
+  const k = await startKeyhop(mode);
+  const clients: RawSipClient[] = [];
+  try {
+    const { callers, callees } = benchAccounts(USERS);
+    const mk = async (acc: { user: string; aor: string; password: string }, url: string): Promise<VirtualUa> => {
+      const c = await RawSipClient.ws(url);
+      clients.push(c);
+      return new VirtualUa(new TestUa(c, acc.aor, acc.password), acc.user, acc.password);
+    };
+    const as = await Promise.all(callers.map((acc) => mk(acc, k.wsA)));
+    const bs = await Promise.all(callees.map((acc) => mk(acc, k.wsB)));
+    const send = kdcSend(k.httpUrl);
+    const t0 = performance.now();
+    // One user after another, so that the sign-in time per user is comparable between the runs.
+    for (const u of [...as, ...bs]) await (mode === 'off' ? u.digestRegister() : u.kerberosRegister(send));
+    const signInMs = performance.now() - t0;
+    process.stdout.write(`${label}: ${as.length + bs.length} users signed in in ${signInMs.toFixed(0)} ms\n`);
+    await sleep(500);
+    const rssIdleKb = treeMemory(k.pid, k.include).rssKb;
+
+    const failures: string[] = [];
+    const fail = (why: string): void => {
+      failures.push(why);
+    };
+    const stop = { done: false };
+    const calleeLoops = bs.map((u) => calleeLoop(u, stop, fail));
+    const setups: number[] = [];
+    const start = Date.now();
+    const countFrom = start + WARMUP_SECONDS * 1000;
+    const until = countFrom + SECONDS * 1000;
+    const sampler = new MemorySampler(k.pid, 500, k.include);
+    let proxyCpuBefore = 0;
+    let driverCpuBefore = process.cpuUsage();
+    const startCounting = setTimeout(() => {
+      sampler.start();
+      proxyCpuBefore = cpuMs(measuredPids(k.pid, k.include));
+      driverCpuBefore = process.cpuUsage();
+    }, WARMUP_SECONDS * 1000);
+    await Promise.all(as.map((a, i) => callerLoop(a, bs[i]!, countFrom, until, setups, fail)));
+    clearTimeout(startCounting);
+    const proxyCpu = cpuMs(measuredPids(k.pid, k.include)) - proxyCpuBefore;
+    const driverCpuUse = process.cpuUsage(driverCpuBefore);
+    const peak = sampler.stop();
+    stop.done = true;
+    await Promise.all(calleeLoops);
+
+    setups.sort((x, y) => x - y);
+    const verified = [...as, ...bs].reduce((n, u) => n + u.verified, 0);
+    const r: RunResult = {
+      label,
+      mode,
+      signInMs,
+      calls: setups.length,
+      failures: failures.length,
+      firstFailure: failures[0] ?? '',
+      cps: setups.length / SECONDS,
+      p50: percentile(setups, 50),
+      p99: percentile(setups, 99),
+      verified,
+      rssIdleKb,
+      rssPeakKb: peak.rssKb,
+      proxyCpuMsPerCall: setups.length ? proxyCpu / setups.length : NaN,
+      driverCpuMsPerCall: setups.length ? (driverCpuUse.user + driverCpuUse.system) / 1000 / setups.length : NaN,
+    };
+    process.stdout.write(`${label}: ${r.calls} calls in ${SECONDS} s = ${r.cps.toFixed(1)} calls/s, ${r.failures} failures${r.firstFailure ? ` (first: ${r.firstFailure})` : ''}, setup p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms, ${r.verified} signatures verified, RSS ${mib(r.rssIdleKb)} idle / ${mib(r.rssPeakKb)} peak\n`);
+    return r;
+  } finally {
+    for (const c of clients) c.close();
+    await Promise.race([Promise.all(clients.map((c) => c.closedPromise)), sleep(3_000)]);
+    await k.stop();
+  }
+}
+
+// ───────────────────────────── report ─────────────────────────────
+
+function kamailioFigure(): string {
+  try {
+    const doc = readFileSync(DOC, 'utf8');
+    const start = doc.indexOf(`## ${KAMAILIO_SECTION}`);
+    if (start < 0) return '';
+    const end = doc.indexOf('\n## ', start + 3);
+    const section = doc.slice(start, end < 0 ? undefined : end);
+    const row = section.split('\n').find((l) => /^\| Kamailio \| \d+ \| 1\.00× \|/.test(l));
+    return row ? row.split('|')[2]!.trim() : '';
+  } catch {
+    return '';
+  }
+}
+
+const ms = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)} ms` : 'n/a');
+
+function table(d: RunResult, kr: RunResult, kamailio: string): string {
+  const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : 'n/a');
+  const rows: Array<[string, string, string, string]> = [
+    ['Completed calls/s (0 failures required)', d.cps.toFixed(1), kr.cps.toFixed(1), ratio(kr.cps, d.cps)],
+    ['Calls completed / failed', `${d.calls} / ${d.failures}`, `${kr.calls} / ${kr.failures}`, ''],
+    ['Call setup p50 (INVITE → 200)', ms(d.p50), ms(kr.p50), ratio(kr.p50, d.p50)],
+    ['Call setup p99', ms(d.p99), ms(kr.p99), ratio(kr.p99, d.p99)],
+    ['Proxy signatures verified by the users', String(d.verified), String(kr.verified), ''],
+    ['Proxy CPU per call', ms(d.proxyCpuMsPerCall), ms(kr.proxyCpuMsPerCall), ratio(kr.proxyCpuMsPerCall, d.proxyCpuMsPerCall)],
+    ['Load generator CPU per call', ms(d.driverCpuMsPerCall), ms(kr.driverCpuMsPerCall), ratio(kr.driverCpuMsPerCall, d.driverCpuMsPerCall)],
+    ['Proxy RSS after sign-in', mib(d.rssIdleKb), mib(kr.rssIdleKb), ratio(kr.rssIdleKb, d.rssIdleKb)],
+    ['Proxy RSS peak under load', mib(d.rssPeakKb), mib(kr.rssPeakKb), ratio(kr.rssPeakKb, d.rssPeakKb)],
+    ['Sign-in per user (one after another)', ms(d.signInMs / (2 * USERS)), ms(kr.signInMs / (2 * USERS)), ratio(kr.signInMs, d.signInMs)],
+  ];
+  const lines = ['| Measure | Digest | Kerberos (signed) | Kerberos / Digest |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  if (kamailio) lines.push('', `Kamailio, for reference: ${kamailio} calls/s, its maximum call rate with 0 failures (quoted from the "${KAMAILIO_SECTION}" section, not re-run; SIPp over TCP, no authentication, one proxy).`);
+  return lines.join('\n');
+}
+
+function writeSection(body: string): void {
+  const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
+  const heading = `## ${SECTION}`;
+  const start = doc.indexOf(heading);
+  let next: string;
+  if (start < 0) {
+    next = `${doc.replace(/\s*$/, '')}\n\n${body}\n`;
+  } else {
+    const end = doc.indexOf('\n## ', start + heading.length);
+    next = `${doc.slice(0, start)}${body}\n${end < 0 ? '' : doc.slice(end)}`;
+  }
+  writeFileSync(DOC, next);
+}
+
+async function main(): Promise<void> {
+  const watchdog = setTimeout(() => {
+    process.stderr.write('bench/secure.ts: overall time limit reached\n');
+    process.exit(3);
+  }, (2 * (SECONDS + WARMUP_SECONDS) + 150) * 1000);
+  watchdog.unref();
+  const machine = machineInfo();
+  const loadBefore = loadAverage();
+  const digest = await run('off');
+  await sleep(1_000);
+  const kerberos = await run('require');
+  const kamailio = kamailioFigure();
+  const t = table(digest, kerberos, kamailio);
+  process.stdout.write(`\n${t}\n`);
+  const clean = digest.failures === 0 && kerberos.failures === 0;
+  const cost = digest.cps > 0 ? (1 - kerberos.cps / digest.cps) * 100 : NaN;
+  const verdict = clean
+    ? `Security cost in throughput: ${cost.toFixed(1)}% of the Digest rate (aim: under 10%; ${cost < 10 ? 'met' : 'not met'}).`
+    : `Not a valid result: calls failed (Digest ${digest.failures}, Kerberos ${kerberos.failures}); first failure: ${digest.firstFailure || kerberos.firstFailure}.`;
+  process.stdout.write(`\n${verdict}\n`);
+  if (WRITE) {
+    const body = [
+      `## ${SECTION}`,
+      '',
+      `Command: \`npm run bench:secure\` (\`tsx bench/secure.ts --users ${USERS} --seconds ${SECONDS} --warmup-seconds ${WARMUP_SECONDS}\`), run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      '',
+      `Keyhop (proxies A and B, embedded KDC, /KdcProxy: one Node process, started afresh for each run) on loopback. A Node load generator, in`,
+      `another process, opens one WebSocket per virtual user: ${USERS} callers on proxy A and ${USERS} callees on proxy B. Digest run:`,
+      '`auth.kerberos = off`, each user REGISTERs with SHA-256 Digest. Kerberos run: `auth.kerberos = require`, each user gets a TGT and a',
+      'service ticket for its proxy through /KdcProxy (AS + TGS) and REGISTERs with the AP-REQ; from then on every request it sends is',
+      'signed (MS-SIPAE v4) and every message its proxy sends it (100, 180, 200, BYE\'s 200 to the caller; INVITE, ACK, BYE to the callee)',
+      'is verified with the client code of the UA\'s auth core (`src/krb/client`, `src/sipae`). Caller *i* calls callee *i* back to back,',
+      `so ${USERS} calls are in progress at any time: INVITE (small SDP) / 100 / 180 / 200 / ACK / BYE / 200, across both proxies. The first`,
+      `${WARMUP_SECONDS} s are not counted; calls completed in the next ${SECONDS} s are. Setup is INVITE sent → 200 received at the caller.`,
+      'RSS is `VmRSS` of the Keyhop process from `/proc` (the esbuild helper of tsx excluded), after sign-in and the peak sampled every',
+      '0.5 s under load. The load generator is one Node event loop doing its own signing and verifying, so it limits the rate too',
+      '(its CPU per call is shown); Keyhop and the load generator share the machine\'s CPUs with each other and with anything else',
+      'running, so compare the two columns of one run rather than figures of different runs.',
+      '',
+      `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memory} RAM, Linux ${machine.kernel}, Node ${machine.node}; load average before the run ${loadBefore}.`,
+      '',
+      t,
+      '',
+      verdict,
+      '',
+    ].join('\n');
+    writeSection(body);
+    process.stdout.write(`Wrote the "${SECTION}" section of ${DOC}\n`);
+  }
+  clearTimeout(watchdog);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench/secure.ts: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
