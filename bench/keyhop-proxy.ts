@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKeyhop } from '../src/server/keyhop.js';
+import { serveUntilStopped } from './child-lifetime.js';
 
 const HOST = '127.0.0.1';
 
@@ -28,25 +29,7 @@ async function main(): Promise<void> {
     trustedPeers: [HOST],
   });
 
-  let stopping = false;
-  const shutdown = (code: number): void => {
-    if (stopping) return;
-    stopping = true;
-    const force = setTimeout(() => process.exit(code), 5_000);
-    force.unref();
-    k.stop().then(
-      () => process.exit(code),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', () => shutdown(0));
-  process.on('SIGINT', () => shutdown(0));
-  process.stdin.on('end', () => shutdown(0));
-  process.stdin.on('close', () => shutdown(0));
-  process.stdin.resume();
-  setTimeout(() => shutdown(2), Math.max(1, maxSeconds) * 1000).unref();
-
-  process.stdout.write(`KEYHOP_READY ${JSON.stringify(k.proxies.a.tcp)}\n`);
+  serveUntilStopped(k, maxSeconds, k.proxies.a.tcp);
 }
 
 main().catch((err: unknown) => {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { startKeyhop } from '../src/server/keyhop.js';
 import { openKdcStore } from '../src/server/kdc/store.js';
 import { DEMO_ACCOUNTS, userRecord } from '../src/server/proxy/users.js';
+import { serveUntilStopped } from './child-lifetime.js';
 
 const HOST = '127.0.0.1';
 const REALM = 'KEYHOP.TEST';
@@ -60,25 +61,7 @@ async function main(): Promise<void> {
     auth: { kerberos: mode },
   });
 
-  let stopping = false;
-  const shutdown = (code: number): void => {
-    if (stopping) return;
-    stopping = true;
-    const force = setTimeout(() => process.exit(code), 5_000);
-    force.unref();
-    k.stop().then(
-      () => process.exit(code),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', () => shutdown(0));
-  process.on('SIGINT', () => shutdown(0));
-  process.stdin.on('end', () => shutdown(0));
-  process.stdin.on('close', () => shutdown(0));
-  process.stdin.resume();
-  setTimeout(() => shutdown(2), Math.max(1, maxSeconds) * 1000).unref();
-
-  process.stdout.write(`KEYHOP_READY ${JSON.stringify({ httpUrl: k.httpUrl, wsA: k.proxies.a.wsUrl, wsB: k.proxies.b.wsUrl })}\n`);
+  serveUntilStopped(k, maxSeconds, { httpUrl: k.httpUrl, wsA: k.proxies.a.wsUrl, wsB: k.proxies.b.wsUrl });
 }
 
 if (process.argv[1] && /secure-proxy\.ts$/.test(process.argv[1])) {
