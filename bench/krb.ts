@@ -18,7 +18,7 @@
  * docs/benchmarks.md unless --no-write.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,9 +34,10 @@ import { MIT_ENCTYPE_NAMES, PYTHON, mitVersion, startMitRealm, tcpExchange, type
 import { loadAverage, machineInfo } from './proc.js';
 import { signIn, type SignInResult, type SignInTiming } from './krb-flow.js';
 import type { PageBenchParams } from './krb-page.js';
+import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DOC = join(ROOT, 'docs', 'benchmarks.md');
+const DOC = BENCHMARKS_DOC;
 const SECTION = 'Kerberos sign-in and MIC: Keyhop vs MIT';
 
 const { values: opts } = parseArgs({
@@ -444,18 +445,6 @@ function micTable(mics: MicResult[], mitMics: MitMicResult[]): string {
   return lines.join('\n');
 }
 
-function writeSection(text: string): void {
-  const existing = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
-  const start = existing.indexOf(`## ${SECTION}`);
-  let next: string;
-  if (start < 0) {
-    next = `${existing.replace(/\s*$/, '')}\n\n${text}`;
-  } else {
-    const after = existing.indexOf('\n## ', start + 3);
-    next = existing.slice(0, start) + text + (after >= 0 ? `\n${existing.slice(after + 1)}` : '');
-  }
-  writeFileSync(DOC, next.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n'));
-}
 
 // ───────────────────────────── main ─────────────────────────────
 
@@ -541,7 +530,7 @@ async function main(): Promise<void> {
   const text = section({ command, started, m, versions, s2k, mics, mitMics, spawnMs, load: { before: loadBefore, after: loadAverage() } });
   console.log(`\n${table()}\n\n${likeForLike()}\n\n${micTable(mics, mitMics)}\n`);
   if (WRITE) {
-    writeSection(text);
+    writeBenchmarkSection(SECTION, text);
     console.log(`written to ${relative(process.cwd(), DOC)}`);
   }
 }

@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,12 +39,13 @@ import {
 import type { SippProcess, SippResult } from '../test/support/sipp.js';
 import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
 import type { ProcessFilter, TreeMemory } from './proc.js';
+import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
 
 /** Extra Node options for the proxy process, e.g. `BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile it. */
 const PROXY_NODE_ARGS = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const HOST = '127.0.0.1';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DOC = join(ROOT, 'docs', 'benchmarks.md');
+const DOC = BENCHMARKS_DOC;
 const SECTION = 'Proxy call rate: Keyhop vs Kamailio';
 
 // ───────────────────────────── options ─────────────────────────────
@@ -562,18 +563,6 @@ ${stepsTable(results)}
 `;
 }
 
-function writeSection(text: string): void {
-  const existing = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
-  const start = existing.indexOf(`## ${SECTION}`);
-  let next: string;
-  if (start < 0) {
-    next = `${existing.replace(/\s*$/, '')}\n\n${text}`;
-  } else {
-    const after = existing.indexOf('\n## ', start + 3);
-    next = existing.slice(0, start) + text + (after >= 0 ? `\n${existing.slice(after + 1)}` : '');
-  }
-  writeFileSync(DOC, next.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n'));
-}
 
 // ───────────────────────────── main ─────────────────────────────
 
@@ -612,7 +601,7 @@ async function main(): Promise<void> {
   const text = section(results, command, versions, { before: loadBefore, after: loadAverage() });
   console.log(`\n${resultsTable(results)}\n\n${memoryTable(results)}\n`);
   if (WRITE) {
-    writeSection(text);
+    writeBenchmarkSection(SECTION, text);
     console.log(`written to ${relative(process.cwd(), DOC)}`);
   }
 }

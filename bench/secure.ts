@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,9 +33,10 @@ import { contactOf, RawSipClient, SDP, TestUa } from '../test/support/sip-client
 import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
 import type { ProcessFilter } from './proc.js';
 import { benchAccounts } from './secure-proxy.js';
+import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DOC = join(ROOT, 'docs', 'benchmarks.md');
+const DOC = BENCHMARKS_DOC;
 const SECTION = 'Signed calls: Kerberos vs Digest';
 const KAMAILIO_SECTION = 'Proxy call rate: Keyhop vs Kamailio';
 const REALM = 'KEYHOP.TEST';
@@ -406,19 +407,6 @@ function table(d: RunResult, kr: RunResult, kamailio: string): string {
   return lines.join('\n');
 }
 
-function writeSection(body: string): void {
-  const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
-  const heading = `## ${SECTION}`;
-  const start = doc.indexOf(heading);
-  let next: string;
-  if (start < 0) {
-    next = `${doc.replace(/\s*$/, '')}\n\n${body}\n`;
-  } else {
-    const end = doc.indexOf('\n## ', start + heading.length);
-    next = `${doc.slice(0, start)}${body}\n${end < 0 ? '' : doc.slice(end)}`;
-  }
-  writeFileSync(DOC, next);
-}
 
 async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
@@ -466,7 +454,7 @@ async function main(): Promise<void> {
       verdict,
       '',
     ].join('\n');
-    writeSection(body);
+    writeBenchmarkSection(SECTION, body);
     process.stdout.write(`Wrote the "${SECTION}" section of ${DOC}\n`);
   }
   clearTimeout(watchdog);
