@@ -355,6 +355,8 @@ export function startGssPeer(role: 'initiate' | 'accept', service: string, env: 
   let err = '';
   let exited = false;
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  // A peer that died shows in its exit and stderr; a write to it must not crash the test run.
+  child.stdin.on('error', () => undefined);
   const lines: string[] = [];
   const waiters: ((line: string | undefined) => void)[] = [];
   const rl = createInterface({ input: child.stdout });
