@@ -5,7 +5,7 @@
 import { IssuerAndSerialNumber } from '@peculiar/asn1-cms';
 import { ECParameters } from '@peculiar/asn1-ecc';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { Certificate, Name, SubjectKeyIdentifier, SubjectPublicKeyInfo, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { equalBytes, toArrayBuffer, toBytes, toHex, trimInteger } from './bytes.js';
 import { P256_ECDH, P256_ECDSA, subtle, x509Lib } from './crypto.js';
 import { parseDer, serialize } from './der.js';
@@ -129,3 +129,13 @@ export async function ecdsaPublicKey(cert: CertInfo, what: string): Promise<Cryp
   }
 }
 
+/** The certificate's subject key identifier, if it has the extension. */
+export function subjectKeyId(cert: CertInfo): Uint8Array | undefined {
+  const ext = cert.asn.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
+  if (!ext) return undefined;
+  try {
+    return toBytes(AsnConvert.parse(ext.extnValue, SubjectKeyIdentifier).buffer);
+  } catch {
+    return undefined;
+  }
+}

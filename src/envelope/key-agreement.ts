@@ -20,9 +20,9 @@ import {
 } from '@peculiar/asn1-cms';
 import { ECParameters } from '@peculiar/asn1-ecc';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { equalBytes, toArrayBuffer, toBytes } from './bytes.js';
-import { sameId, ecdhPublicKey, type CertInfo } from './cert-id.js';
+import { sameId, ecdhPublicKey, subjectKeyId, type CertInfo } from './cert-id.js';
 import { P256_ECDH, isCryptoKey, subtle } from './crypto.js';
 import { parseDer, serialize } from './der.js';
 import { EnvelopeError } from './errors.js';
@@ -92,17 +92,6 @@ export async function recipientInfoFor(reader: CertInfo, contentKey: CryptoKey, 
     ]),
   });
   return new RecipientInfo({ kari });
-}
-
-/** The certificate's subject key identifier, if it has the extension. */
-function subjectKeyId(cert: CertInfo): Uint8Array | undefined {
-  const ext = cert.asn.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
-  if (!ext) return undefined;
-  try {
-    return toBytes(AsnConvert.parse(ext.extnValue, SubjectKeyIdentifier).buffer);
-  } catch {
-    return undefined;
-  }
 }
 
 /** True when the recipient identifier names `cert`. */

@@ -26,10 +26,10 @@ import {
   DigestAlgorithmIdentifiers,
 } from '@peculiar/asn1-cms';
 import { ContentType, MessageDigest, SigningTime } from '@peculiar/asn1-pkcs9';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier, KeyUsageFlags } from '@peculiar/asn1-x509';
+import { OctetString } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, KeyUsageFlags } from '@peculiar/asn1-x509';
 import { equalBytes, toArrayBuffer, toBytes } from './bytes.js';
-import { ecdsaPublicKey, readCert, sameId, type CertInfo } from './cert-id.js';
+import { ecdsaPublicKey, readCert, sameId, subjectKeyId, type CertInfo } from './cert-id.js';
 import { ECDSA_SHA256, isCryptoKey, subtle } from './crypto.js';
 import { parseDer, serialize } from './der.js';
 import { oidMatches } from './oid-match.js';
@@ -156,16 +156,6 @@ function carriedCerts(sd: SignedDataWithRaw): CertInfo[] {
     }
   }
   return out;
-}
-
-function subjectKeyId(cert: CertInfo): Uint8Array | undefined {
-  const ext = cert.asn.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
-  if (!ext) return undefined;
-  try {
-    return toBytes(AsnConvert.parse(ext.extnValue, SubjectKeyIdentifier).buffer);
-  } catch {
-    return undefined;
-  }
 }
 
 function findSigner(sid: SignerIdentifier, certs: CertInfo[]): CertInfo | undefined {
