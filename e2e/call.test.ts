@@ -1,24 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningKeyhop } from '../src/server/keyhop.js';
-import { startFixture, type Fixture } from '../test/support/keyhop-fixture.js';
-import { ensureBuilt } from './support/build.js';
-import { launchChromium } from './support/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { browserHarness } from './support/harness.js';
 import { PhonePage, type AudioCounters } from './support/phone-page.js';
 import { sleep, until } from './support/wait.js';
 
-type Keyhop = RunningKeyhop;
-
-let keyhop: Keyhop;
-let browser: Browser;
-let fixture: Fixture;
-let pages: PhonePage[] = [];
-
-async function open(name: string): Promise<PhonePage> {
-  const phone = await PhonePage.open(browser, keyhop.httpUrl, name);
-  pages.push(phone);
-  return phone;
-}
+const { open } = browserHarness();
 
 async function counters(phone: PhonePage): Promise<AudioCounters> {
   return until(`${phone.name}'s call statistics`, async () => (await phone.audio()) ?? undefined, 10_000);
@@ -45,26 +30,6 @@ async function expectDirections(phone: PhonePage, direction: string): Promise<vo
     10_000,
   );
 }
-
-beforeAll(async () => {
-  await ensureBuilt();
-  fixture = await startFixture();
-  keyhop = fixture.k;
-  browser = await launchChromium();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') {
-    for (const p of pages) if (p.logs.length) console.error(p.logs.join('\n'));
-  }
-  await Promise.all(pages.map((p) => p.close()));
-  pages = [];
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await fixture?.stop();
-});
 
 describe('calls between browsers', () => {
   it('alice calls bob: audio both ways, hold and resume, hang up', async () => {

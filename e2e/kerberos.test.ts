@@ -4,46 +4,11 @@
  * with an AP-REQ, call each other with every message signed and verified (alice then holds one
  * SA with each proxy), and the status line shows each proxy's security association.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningKeyhop } from '../src/server/keyhop.js';
-import { startFixture, type Fixture } from '../test/support/keyhop-fixture.js';
-import { ensureBuilt } from './support/build.js';
-import { launchChromium } from './support/chromium.js';
-import { PhonePage } from './support/phone-page.js';
+import { describe, expect, it } from 'vitest';
+import { startFixture } from '../test/support/keyhop-fixture.js';
+import { browserHarness } from './support/harness.js';
 
-type Keyhop = RunningKeyhop;
-
-let keyhop: Keyhop;
-let browser: Browser;
-let fixture: Fixture;
-let pages: PhonePage[] = [];
-
-async function open(name: string): Promise<PhonePage> {
-  const phone = await PhonePage.open(browser, keyhop.httpUrl, name);
-  pages.push(phone);
-  return phone;
-}
-
-beforeAll(async () => {
-  await ensureBuilt();
-  fixture = await startFixture({ auth: { kerberos: 'require', challengeForeign: true } });
-  keyhop = fixture.k;
-  browser = await launchChromium();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') {
-    for (const p of pages) if (p.logs.length) console.error(p.logs.join('\n'));
-  }
-  await Promise.all(pages.map((p) => p.close()));
-  pages = [];
-});
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await fixture?.stop();
-});
+const { open } = browserHarness({ auth: { kerberos: 'require', challengeForeign: true } });
 
 const MUTUAL = /authenticated with Kerberos \(mutual\), messages verified \(\d+\), SA expires \d/;
 
@@ -103,11 +68,10 @@ describe('Kerberos in the browser', () => {
   });
 
   it('a proxy that signs the answers to INVITE wrongly (test switch) makes the call fail with the reason shown', async () => {
-    const faulty = (await startFixture({ auth: { kerberos: 'require' }, faults: { corruptRspauth: ['INVITE'] } })).k;
+    const faulty = await startFixture({ auth: { kerberos: 'require' }, faults: { corruptRspauth: ['INVITE'] } });
     try {
-      const alice = await PhonePage.open(browser, faulty.httpUrl, 'alice');
-      const bob = await PhonePage.open(browser, faulty.httpUrl, 'bob');
-      pages.push(alice, bob);
+      const alice = await open('alice', faulty.k.httpUrl);
+      const bob = await open('bob', faulty.k.httpUrl);
       await alice.signIn('alice@a.keyhop.test', 'alice-pass');
       await bob.signIn('bob@b.keyhop.test', 'bob-pass');
       await alice.dial('bob@b.keyhop.test');
@@ -115,8 +79,6 @@ describe('Kerberos in the browser', () => {
       await alice.waitIdle();
       await bob.waitIdle(20_000);
     } finally {
-      await Promise.all(pages.map((p) => p.close()));
-      pages = [];
       await faulty.stop();
     }
   });

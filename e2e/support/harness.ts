@@ -1,0 +1,50 @@
+/**
+ * The lifecycle an end-to-end test file shares: Keyhop on free loopback ports (with the file's
+ * settings), one Chromium, pages opened per test and closed after it (their console shown when
+ * the test failed), everything stopped at the end.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { DeepPartial, KeyhopConfig } from '../../src/server/config.js';
+import { startFixture, type Fixture } from '../../test/support/keyhop-fixture.js';
+import { ensureBuilt } from './build.js';
+import { launchChromium } from './chromium.js';
+import { PhonePage } from './phone-page.js';
+
+export interface BrowserHarness {
+  /** A phone page for `name`, on this file's Keyhop or on the server at `httpUrl`. */
+  open(name: string, httpUrl?: string): Promise<PhonePage>;
+}
+
+export function browserHarness(settings: DeepPartial<KeyhopConfig> = {}): BrowserHarness {
+  let fixture: Fixture | undefined;
+  let browser: Browser | undefined;
+  let pages: PhonePage[] = [];
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    fixture = await startFixture(settings);
+    browser = await launchChromium();
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') {
+      for (const p of pages) if (p.logs.length) console.error(p.logs.join('\n'));
+    }
+    await Promise.all(pages.map((p) => p.close()));
+    pages = [];
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await fixture?.stop();
+  });
+
+  return {
+    async open(name, httpUrl) {
+      const phone = await PhonePage.open(browser!, httpUrl ?? fixture!.k.httpUrl, name);
+      pages.push(phone);
+      return phone;
+    },
+  };
+}
