@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKeyhop } from '../src/server/keyhop.js';
-import { serveUntilStopped } from './child-lifetime.js';
+import { serveUntilStopped } from './keyhop-child.js';
 
 const HOST = '127.0.0.1';
 

@@ -15,12 +15,9 @@
  * Results and the machine description go to docs/benchmarks.md unless --no-write.
  * BENCH_VERBOSE=1 prints SIPp's counters for failing steps; BENCH_KEEP=1 keeps Keyhop's data and log.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureKamailio, kamailioVersion, startKamailio } from '../test/support/kamailio.js';
@@ -40,9 +37,8 @@ import type { SippProcess, SippResult } from '../test/support/sipp.js';
 import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
 import type { ProcessFilter, TreeMemory } from './proc.js';
 import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
+import { startKeyhopChild as startChild } from './keyhop-child.js';
 
-/** Extra Node options for the proxy process, e.g. `BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile it. */
-const PROXY_NODE_ARGS = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const HOST = '127.0.0.1';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = BENCHMARKS_DOC;
@@ -107,51 +103,8 @@ interface ProxyKind {
 const cleanups = new Set<() => Promise<void>>();
 
 async function startKeyhopChild(): Promise<RunningProxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'keyhop-bench-'));
-  const logPath = join(dir, 'keyhop.log');
-  const log = createWriteStream(logPath);
-  const child: ChildProcess = spawn(process.execPath, [...PROXY_NODE_ARGS, '--import', 'tsx', join(ROOT, 'bench', 'keyhop-proxy.ts'), join(dir, 'data'), String(Math.ceil(BUDGET_MS / 1000) + 120)], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  if (child.pid === undefined) throw new Error('could not start the Keyhop proxy process');
-  const pid = child.pid;
-  let exited = false;
-  const closed = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  child.stderr!.pipe(log);
-  const ready = await new Promise<{ host: string; port: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Keyhop did not report ready within 60 s (log: ${logPath})`)), 60_000);
-    const rl = createInterface({ input: child.stdout! });
-    rl.on('line', (line) => {
-      const m = /^KEYHOP_READY (.*)$/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(JSON.parse(m[1]!) as { host: string; port: number });
-      } else {
-        log.write(`${line}\n`);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Keyhop exited with ${code} before it was ready:\n${existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-3000) : ''}`));
-    });
-  });
-  const stop = async (): Promise<void> => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      await Promise.race([closed, sleep(8_000)]);
-      if (!exited) child.kill('SIGKILL');
-      await Promise.race([closed, sleep(2_000)]);
-    }
-    log.end();
-    if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
-  };
+  const child = await startChild<{ host: string; port: number }>('keyhop-proxy.ts', [String(Math.ceil(BUDGET_MS / 1000) + 120)], 'keyhop-bench');
+  const { pid, ready, stop } = child;
   return {
     name: 'Keyhop',
     host: ready.host,
@@ -159,7 +112,7 @@ async function startKeyhopChild(): Promise<RunningProxy> {
     pid,
     // tsx keeps an esbuild service process next to Node for on-the-fly TypeScript; it is not the proxy.
     include: (_pid, cmd) => !/\besbuild\b/.test(cmd.split(' ')[0] ?? ''),
-    alive: () => !exited,
+    alive: child.alive,
     describe: () => `Keyhop proxy A (Node ${process.version}, own process, pid ${pid})`,
     stop,
   };

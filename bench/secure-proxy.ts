@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { startKeyhop } from '../src/server/keyhop.js';
 import { openKdcStore } from '../src/server/kdc/store.js';
 import { DEMO_ACCOUNTS, userRecord } from '../src/server/proxy/users.js';
-import { serveUntilStopped } from './child-lifetime.js';
+import { serveUntilStopped } from './keyhop-child.js';
 
 const HOST = '127.0.0.1';
 const REALM = 'KEYHOP.TEST';

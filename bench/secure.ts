@@ -15,13 +15,7 @@
  * 200 received) and the proxy process's RSS from /proc. Results go to docs/benchmarks.md
  * unless --no-write.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { completeSecContext, getInitialCredentials, getServiceCredentials, initSecContext, micSigner, type KdcSend } from '../src/krb/client/index.js';
 import type { SecurityContext } from '../src/krb/client/context.js';
@@ -34,15 +28,13 @@ import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, tree
 import type { ProcessFilter } from './proc.js';
 import { benchAccounts } from './secure-proxy.js';
 import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
+import { startKeyhopChild } from './keyhop-child.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = BENCHMARKS_DOC;
 const SECTION = 'Signed calls: Kerberos vs Digest';
 const KAMAILIO_SECTION = 'Proxy call rate: Keyhop vs Kamailio';
 const REALM = 'KEYHOP.TEST';
 const RECV_TIMEOUT_MS = 5_000;
-/** Extra Node options for the Keyhop process, e.g. `BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile it. */
-const PROXY_NODE_ARGS = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const { values: opts } = parseArgs({
   options: {
@@ -79,57 +71,14 @@ interface RunningKeyhop {
 }
 
 async function startKeyhop(mode: 'off' | 'require'): Promise<RunningKeyhop> {
-  const dir = mkdtempSync(join(tmpdir(), 'keyhop-bench-secure-'));
-  const logPath = join(dir, 'keyhop.log');
-  const log = createWriteStream(logPath);
   const maxSeconds = SECONDS + WARMUP_SECONDS + 180;
-  const child: ChildProcess = spawn(process.execPath, [...PROXY_NODE_ARGS, '--import', 'tsx', join(ROOT, 'bench', 'secure-proxy.ts'), join(dir, 'data'), mode, String(USERS), String(maxSeconds)], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  if (child.pid === undefined) throw new Error('could not start the Keyhop process');
-  const pid = child.pid;
-  let exited = false;
-  const closed = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  child.stderr!.pipe(log);
-  const ready = await new Promise<{ httpUrl: string; wsA: string; wsB: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Keyhop did not report ready within 60 s (log: ${logPath})`)), 60_000);
-    const rl = createInterface({ input: child.stdout! });
-    rl.on('line', (line) => {
-      const m = /^KEYHOP_READY (.*)$/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(JSON.parse(m[1]!) as { httpUrl: string; wsA: string; wsB: string });
-      } else {
-        log.write(`${line}\n`);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Keyhop exited with ${code} before it was ready:\n${existsSync(logPath) ? readFileSync(logPath, 'utf8').slice(-3000) : ''}`));
-    });
-  });
+  const child = await startKeyhopChild<{ httpUrl: string; wsA: string; wsB: string }>('secure-proxy.ts', [mode, String(USERS), String(maxSeconds)], 'keyhop-bench-secure');
   return {
-    pid,
-    ...ready,
+    pid: child.pid,
+    ...child.ready,
     // tsx keeps an esbuild service process next to Node; it is not the proxy.
     include: (_pid, cmd) => !/\besbuild\b/.test(cmd.split(' ')[0] ?? ''),
-    async stop() {
-      if (!exited) {
-        child.kill('SIGTERM');
-        await Promise.race([closed, sleep(8_000)]);
-        if (!exited) child.kill('SIGKILL');
-        await Promise.race([closed, sleep(2_000)]);
-      }
-      log.end();
-      if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
-    },
+    stop: child.stop,
   };
 }
 
