@@ -21,6 +21,8 @@ class FakeCall implements CallControl {
       establishedAt: null,
       outcome: null,
       remoteStream: null,
+      routeSecurity: null,
+      sdp: null,
     };
   }
 

@@ -4,7 +4,7 @@ import { cancelUnansweredInvite } from './auth/cancel-invite.js';
 import { Emitter } from './emitter.js';
 import { mediaOptions } from './media.js';
 import { callEndOutcome, callFailureOutcome, type SessionEnd } from './reasons.js';
-import { isCallOver, type CallDirection, type CallSnapshot } from './states.js';
+import { isCallOver, type CallDirection, type CallSnapshot, type RouteSecurityView, type SdpProtectionView } from './states.js';
 
 interface CallEvents {
   change: CallSnapshot;
@@ -45,6 +45,8 @@ export class Call extends Emitter<CallEvents> {
       establishedAt: null,
       outcome: null,
       remoteStream: null,
+      routeSecurity: null,
+      sdp: null,
     };
     this.#listen();
     // An outgoing session creates its peer connection before handing the session out.
@@ -134,6 +136,16 @@ export class Call extends Emitter<CallEvents> {
     this.#finish(was === 'established' ? 'ended' : 'failed', { text: reason, alert: true, statusCode: null });
     this.#terminate({});
     if (direction === 'outgoing' && (was === 'calling' || was === 'ringing')) cancelUnansweredInvite(this.#session);
+  }
+
+  /** The Route-Security stage checked a chain of this call. */
+  setRouteSecurity(view: RouteSecurityView): void {
+    this.#update({ routeSecurity: view });
+  }
+
+  /** The envelope stage sealed or opened an SDP of this call. */
+  setSdpProtection(view: SdpProtectionView): void {
+    this.#update({ sdp: view });
   }
 
   #terminate(options: { status_code?: number }): void {

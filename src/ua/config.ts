@@ -7,7 +7,21 @@ export interface SignInDetails {
   readonly password: string;
   /** Advanced: a WebSocket URL to use instead of the one derived from the page's origin. */
   readonly webSocketUrl?: string | undefined;
+  /** Advanced: see `CallSecuritySettings`; defaults from `DEFAULT_CALL_SECURITY`. */
+  readonly security?: Partial<CallSecuritySettings> | undefined;
 }
+
+/** The person's security choices for calls. */
+export interface CallSecuritySettings {
+  /** The lowest Route-Security level acceptable on any hop (0–3); a call with a weaker hop is refused. */
+  readonly minHopLevel: 0 | 1 | 2 | 3;
+  /** Proxies (by domain) that may read a call's SDP unless chosen otherwise for that call. */
+  readonly sdpReaders: readonly string[];
+  /** When the callee has no certificate: refuse the call, or ask before sending plain SDP. */
+  readonly withoutCertificate: 'refuse' | 'ask';
+}
+
+export const DEFAULT_CALL_SECURITY: CallSecuritySettings = { minHopLevel: 1, sdpReaders: [], withoutCertificate: 'refuse' };
 
 /** Everything the UA needs to connect and register, derived from the sign-in details. */
 export interface PhoneConfig {
@@ -18,6 +32,7 @@ export interface PhoneConfig {
   readonly address: SipAddress;
   /** The page's origin, where the server's `/keyhop.json` and `/KdcProxy` are; null to skip Kerberos. */
   readonly origin: string | null;
+  readonly security: CallSecuritySettings;
 }
 
 /**
@@ -59,5 +74,6 @@ export function phoneConfig(details: SignInDetails, origin: string): PhoneConfig
     password: details.password,
     address: details.address,
     origin,
+    security: { ...DEFAULT_CALL_SECURITY, ...details.security },
   };
 }

@@ -1,7 +1,17 @@
 export { parseCallTarget, parseSipAddress, type SipAddress } from './address.js';
 export { Call, type DeclineCode } from './call.js';
-export { checkWebSocketUrl, phoneConfig, webSocketUrlFor, type PhoneConfig, type SignInDetails } from './config.js';
-export { Phone } from './phone.js';
+export { checkWebSocketUrl, DEFAULT_CALL_SECURITY, phoneConfig, webSocketUrlFor, type CallSecuritySettings, type PhoneConfig, type SignInDetails } from './config.js';
+export { Phone, type CallOptions } from './phone.js';
 export { CANNOT_REACH_SERVER, WRONG_CREDENTIALS } from './reasons.js';
-export { isCallOver, type CallDirection, type CallOutcome, type CallPhase, type CallSnapshot, type RegistrationState } from './states.js';
+export {
+  isCallOver,
+  type CallDirection,
+  type CallOutcome,
+  type CallPhase,
+  type CallSnapshot,
+  type HopView,
+  type RegistrationState,
+  type RouteSecurityView,
+  type SdpProtectionView,
+} from './states.js';
 export { installTestHook, type KeyhopTestHook } from './test-hook.js';

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import * as JsSIP from 'jssip';
 import RequestSender from 'jssip/lib/RequestSender.js';
 import { describe, expect, it } from 'vitest';
-import { AuthSocket } from './auth/auth-socket.js';
+import { StageSocket } from './stage-socket.js';
+import { kerberosStage } from './auth/kerberos-stage.js';
 import { bindUa, installChallengePatch, unbindUa, type RequestSenderInternals } from './auth/challenge-patch.js';
 import { FakeKerberosProxy, FakeSocket } from './auth/fake-proxy.testkit.js';
 import { UaAuth } from './auth/ua-auth.js';
@@ -78,11 +79,11 @@ describe('JsSIP contract', () => {
     expect(copy.toString()).toMatch(/Proxy-Authorization: Kerberos a="1"\r\nProxy-Authorization: Digest b="2"\r\n/);
   });
 
-  it('JsSIP accepts AuthSocket as a Socket, and the patched UA answers a Kerberos 407 with a resend', async () => {
+  it('JsSIP accepts StageSocket as a Socket, and the patched UA answers a Kerberos 407 with a resend', async () => {
     expect(installChallengePatch()).toBe(true);
     const proxy = new FakeKerberosProxy();
     const auth = new UaAuth({ getTicket: proxy.ticketSource(await proxy.tgt()) });
-    const socket = new AuthSocket(new FakeSocket(proxy), auth);
+    const socket = new StageSocket(new FakeSocket(proxy), [kerberosStage(auth)]);
     // The public interface's shape, as JsSIP's isSocket checks it.
     for (const k of ['via_transport', 'url', 'sip_uri']) expect(typeof (socket as unknown as Record<string, unknown>)[k]).toBe('string');
     for (const k of ['connect', 'disconnect', 'send', 'isConnected', 'isConnecting']) expect(typeof (socket as unknown as Record<string, unknown>)[k]).toBe('function');

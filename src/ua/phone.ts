@@ -3,15 +3,20 @@ import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { RTCSessionEvent, UnRegisteredEvent } from 'jssip/lib/UA';
 import type { SipAddress } from './address.js';
-import { AuthSocket, bindUa, kerberosTicketSource, UaAuth, unbindUa, type AuthFailure } from './auth/index.js';
+import { bindUa, kerberosStage, kerberosTicketSource, UaAuth, unbindUa, type AuthFailure } from './auth/index.js';
 import type { Credentials } from '../krb/client/index.js';
 import { Call } from './call.js';
+import { StageSocket, type SocketStage } from './stage-socket.js';
 import type { PhoneConfig } from './config.js';
 import { Emitter } from './emitter.js';
 import { mediaOptions } from './media.js';
 import { CANNOT_REACH_SERVER, Cause, registrationFailureReason } from './reasons.js';
 import { kerberosFailureReason, kerberosSignIn } from './kerberos-sign-in.js';
 import type { KerberosIdentity, RegistrationState } from './states.js';
+
+export interface CallOptions {
+  readonly readers?: readonly string[];
+}
 
 interface PhoneEvents {
   registration: RegistrationState;
@@ -102,7 +107,9 @@ export class Phone extends Emitter<PhoneEvents> {
       // With a TGT from sign-in, proxies that challenge with Kerberos get MS-SIPAE v4 (src/ua/auth).
       const auth = this.#tgt && this.config.origin ? new UaAuth({ getTicket: kerberosTicketSource(this.config.origin, this.#tgt) }) : null;
       this.#auth = auth;
-      const socket = auth ? new AuthSocket(ws, auth) : ws;
+      const stages: SocketStage[] = [];
+      if (auth) stages.push(kerberosStage(auth));
+      const socket = new StageSocket(ws, stages);
       ua = new UA({
         sockets: [socket],
         uri: this.config.uri,
@@ -151,8 +158,11 @@ export class Phone extends Emitter<PhoneEvents> {
     this.removeAllListeners();
   }
 
-  /** Places an audio call. Throws when not registered or when a call is already in progress. */
-  call(target: SipAddress): Call {
+  /**
+   * Places an audio call. Throws when not registered or when a call is already in progress.
+   * `options.readers`: the proxies that may read this call's SDP (default: the settings').
+   */
+  call(target: SipAddress, _options: CallOptions = {}): Call {
     const ua = this.#ua;
     if (!ua || this.#state.kind !== 'registered') throw new Error('Not registered');
     if (this.activeCall) throw new Error('A call is already in progress');

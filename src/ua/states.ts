@@ -41,6 +41,44 @@ export interface CallOutcome {
   readonly statusCode: number | null;
 }
 
+/** One hop of the signalling path, from the call's Route-Security chain (seeds 001/002). */
+export interface HopView {
+  /** Who sent over this hop: a user's address or a proxy's domain (an address for an unattested hop). */
+  readonly node: string;
+  /** The address the node sent from. */
+  readonly addr: string;
+  /** `ws`, `wss`, `tcp` or `tls`, when known. */
+  readonly transport: string | null;
+  /** 0 none, 1 peer authenticated, 2 + message integrity, 3 + confidentiality. */
+  readonly level: 0 | 1 | 2 | 3;
+  /** The level in words. */
+  readonly levelText: string;
+  /** `verified`: a proxy signature that checked out; `own`: the caller's own entry; `unattested`: nobody vouches for it. */
+  readonly signature: 'verified' | 'own' | 'unattested' | 'failed';
+  /** What is wrong with this hop, in plain words; null when nothing. */
+  readonly problem: string | null;
+}
+
+/** The Route-Security verdict on a call's signalling path, hops in path order (caller first). */
+export interface RouteSecurityView {
+  readonly hops: readonly HopView[];
+  /** The chain verified and every hop meets the minimum level. */
+  readonly ok: boolean;
+  /** Why not, in plain words. */
+  readonly problem: string | null;
+  readonly minLevel: 0 | 1 | 2 | 3;
+}
+
+/** Who could read a call's session description (seed 003), and whether the peer's signature verified. */
+export interface SdpProtectionView {
+  /** The SDP travelled in an envelope (both ways, once answered). */
+  readonly sealed: boolean;
+  /** The proxies chosen as readers besides the peer. */
+  readonly readers: readonly string[];
+  readonly peerSignature: 'verified' | 'failed' | 'none';
+  readonly problem: string | null;
+}
+
 /** An immutable picture of one call, suitable for rendering. */
 export interface CallSnapshot {
   readonly id: string;
@@ -61,6 +99,10 @@ export interface CallSnapshot {
   readonly outcome: CallOutcome | null;
   /** The other party's audio, for an `<audio>` element. */
   readonly remoteStream: MediaStream | null;
+  /** The signalling path's security, once a chain has been checked. */
+  readonly routeSecurity: RouteSecurityView | null;
+  /** The SDP's protection, once known. */
+  readonly sdp: SdpProtectionView | null;
 }
 
 export function isCallOver(phase: CallPhase): boolean {

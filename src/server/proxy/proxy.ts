@@ -23,6 +23,7 @@ import { register, type RegistrarSettings } from './registrar.js';
 import { ResponseContext } from './response-context.js';
 import type { UserDirectory } from './users.js';
 import type { Branch } from './branch.js';
+import type { ProxyExtension } from './extension.js';
 
 export interface Target {
   transport: 'tcp' | 'tls';
@@ -77,6 +78,8 @@ export class Proxy {
     private readonly log: Logger,
     /** Kerberos (MS-SIPAE v4) for user agents; null when `auth.kerberos` is off. */
     readonly kerberos: KerberosAuth | null = null,
+    /** Route-Security, certificates, SDP readers: see extension.ts. */
+    readonly extensions: readonly ProxyExtension[] = [],
   ) {
     this.digest = new DigestChallenger(settings.domain, users);
   }
@@ -140,14 +143,29 @@ export class Proxy {
     const caller = this.identify(flow, req, uri, key);
     if (caller === null) return;
 
-    if (req.method === 'REGISTER' && uri.host === this.settings.domain) {
-      const res = register(req, flow, caller, this.location, this.settings.registrar);
-      this.replyLocally(flow, req, key, res);
-      // De-registration ends the identity's security associations (seed 000 §10.4 P8).
-      if (res.status === 200 && this.kerberos?.isBound(flow) && isDeregistration(req)) this.kerberos.removeIdentity(caller);
-      return;
+    if (req.method === 'REGISTER' && uri.host === this.settings.domain) return void this.onRegister(flow, req, key, caller);
+    for (const ext of this.extensions) {
+      const refusal = ext.onRequest?.(req, flow, caller) ?? null;
+      if (refusal) return req.method === 'ACK' ? undefined : this.replyLocally(flow, req, key, refusal);
     }
     this.route(flow, req, key, uri, caller);
+  }
+
+  private async onRegister(flow: Flow, req: SipRequest, key: string, caller: string): Promise<void> {
+    const res = register(req, flow, caller, this.location, this.settings.registrar);
+    if (res.status === 200) {
+      for (const ext of this.extensions) {
+        try {
+          await ext.onRegistered?.(req, res, caller, flow);
+        } catch (e) {
+          this.log.warn(`REGISTER of ${caller}: ${(e as Error).message}`);
+        }
+      }
+    }
+    if (flow.closed) return;
+    this.replyLocally(flow, req, key, res);
+    // De-registration ends the identity's security associations (seed 000 §10.4 P8).
+    if (res.status === 200 && this.kerberos?.isBound(flow) && isDeregistration(req)) this.kerberos.removeIdentity(caller);
   }
 
   /**
@@ -235,6 +253,7 @@ export class Proxy {
   private replyLocally(flow: Flow, req: SipRequest, key: string, status: number | SipResponse, reason?: string): void {
     if (req.method === 'ACK') return;
     const res = typeof status === 'number' ? createResponse(req, status, reason, randomToken(6)) : status;
+    for (const ext of this.extensions) ext.onLocalResponse?.(res, req);
     if (req.method === 'INVITE' && res.status >= 300) {
       const now = Date.now();
       if (this.answeredInvites.size > 1000) for (const [k, until] of this.answeredInvites) if (until < now) this.answeredInvites.delete(k);
@@ -298,9 +317,13 @@ export class Proxy {
     if (this.kerberos) ctx.beforeSend = (res) => this.signFor(flow, res, req);
     const loop = loopHash(req);
     if (!isAck) this.contexts.set(key, ctx);
-    if (req.method === 'INVITE') this.sendSigned(flow, createResponse(req, 100), req);
-    const reply = (status: number, reason?: string) => {
-      if (!isAck) ctx.respond(createResponse(req, status, reason, randomToken(6)));
+    const local = (res: SipResponse) => {
+      for (const ext of this.extensions) ext.onLocalResponse?.(res, req);
+      return res;
+    };
+    if (req.method === 'INVITE') this.sendSigned(flow, local(createResponse(req, 100)), req);
+    const reply = (status: number | SipResponse, reason?: string) => {
+      if (!isAck) ctx.respond(local(typeof status === 'number' ? createResponse(req, status, reason, randomToken(6)) : status));
     };
 
     const out = req.clone();
@@ -323,7 +346,7 @@ export class Proxy {
     if (nextRoute !== undefined) {
       const target = this.targetFor(parseNameAddr(nextRoute).uri);
       if (!target) return reply(404, 'No route to the next hop');
-      return this.forward(ctx, out, [{ target, uri: req.uri }], initial, loop);
+      return this.forward(flow, ctx, out, [{ target, uri: req.uri }], initial, loop);
     }
 
     if (this.isOurs(uri) || (uri.host === this.settings.domain && uri.user === null)) {
@@ -332,7 +355,7 @@ export class Proxy {
     }
 
     const binding = this.location.byContact(uri);
-    if (binding) return this.forward(ctx, out, [{ flow: binding.flow, uri: req.uri }], initial, loop);
+    if (binding) return this.forward(flow, ctx, out, [{ flow: binding.flow, uri: req.uri }], initial, loop);
 
     const callee = aorOf(uri);
     if (initial && !this.policy.allows(caller, callee)) {
@@ -340,17 +363,23 @@ export class Proxy {
       return reply(...UNAVAILABLE);
     }
     if (uri.host === this.settings.domain) {
+      if (initial && this.users.get(callee)) {
+        for (const ext of this.extensions) {
+          const answer = ext.answerFor?.(req, callee, caller) ?? null;
+          if (answer) return reply(answer);
+        }
+      }
       const bindings = this.users.get(callee) ? this.location.lookup(callee) : [];
       if (bindings.length === 0) return reply(...UNAVAILABLE);
-      return this.forward(ctx, out, bindings.map((b) => ({ flow: b.flow, uri: b.contact })), initial, loop);
+      return this.forward(flow, ctx, out, bindings.map((b) => ({ flow: b.flow, uri: b.contact })), initial, loop);
     }
     const target = this.targetFor(uri);
     if (!target) return reply(404, `No route to ${uri.host}`);
-    this.forward(ctx, out, [{ target, uri: req.uri }], initial, loop);
+    this.forward(flow, ctx, out, [{ target, uri: req.uri }], initial, loop);
   }
 
   /** Sends one copy of `req` per destination (§16.6), each as its own client transaction. */
-  private forward(ctx: ResponseContext, req: SipRequest, dests: Array<{ flow?: Flow; target?: Target; uri: string }>, initial: boolean, loop: string): void {
+  private forward(inbound: Flow, ctx: ResponseContext, req: SipRequest, dests: Array<{ flow?: Flow; target?: Target; uri: string }>, initial: boolean, loop: string): void {
     const isAck = req.method === 'ACK';
     for (const dest of dests) {
       const fwd = req.clone();
@@ -363,6 +392,7 @@ export class Proxy {
         const via = this.transport.sentBy(flow);
         fwd.prepend('Via', `SIP/2.0/${via.transport} ${via.host}:${via.port};branch=${branchId}`);
         if (branch) this.branches.set(branchId, branch);
+        for (const ext of this.extensions) ext.beforeForward?.(fwd, flow, inbound, req);
         this.sendSigned(flow, fwd);
         // The branch's own CANCEL and ACK go to the same client: signed as well.
         branch?.sent(this.kerberos?.isBound(flow) ? this.signingFlow(flow) : flow);
@@ -482,7 +512,9 @@ export class Proxy {
       return;
     }
     res.shift('Via');
-    branch.onResponse(res);
+    let out = res;
+    for (const ext of this.extensions) out = ext.onResponse?.(out, branch.request) ?? out;
+    branch.onResponse(out);
   }
 }
 

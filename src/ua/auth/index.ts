@@ -1,5 +1,5 @@
 /** MS-SIPAE v4 Kerberos for the JsSIP user agent. See README.md. */
-export { AuthSocket } from './auth-socket.js';
+export { kerberosStage } from './kerberos-stage.js';
 export { bindUa, installChallengePatch, unbindUa } from './challenge-patch.js';
 export { securityText } from './status-text.js';
 export { kerberosTicketSource } from './tickets.js';

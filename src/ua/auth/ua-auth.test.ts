@@ -2,7 +2,8 @@ import { UA } from 'jssip';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCredentials } from '../../sipae/auth-headers.js';
 import { parseMessage } from '../../sip/parser.js';
-import { AuthSocket } from './auth-socket.js';
+import { StageSocket } from '../stage-socket.js';
+import { kerberosStage } from './kerberos-stage.js';
 import { bindUa, unbindUa } from './challenge-patch.js';
 import { FakeKerberosProxy, FakeSocket, TARGET } from './fake-proxy.testkit.js';
 import { securityText } from './status-text.js';
@@ -29,7 +30,7 @@ async function setup(o: { backoffMs?: number; now?: () => number; configure?: (p
   const failures: AuthFailure[] = [];
   auth.on('failure', (f) => failures.push(f));
   const fake = new FakeSocket(proxy);
-  const socket = new AuthSocket(fake, auth);
+  const socket = new StageSocket(fake, [kerberosStage(auth)]);
   const ua = new UA({ sockets: [socket], uri: 'sip:alice@a.keyhop.test', password: 'alice-pw', register: false, user_agent: 'Keyhop-test' });
   bindUa(ua, auth);
   uas.push(ua);

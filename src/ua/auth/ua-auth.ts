@@ -2,7 +2,7 @@
  * The user agent's side of MS-SIPAE v4 Kerberos authentication (seed 000 §10.3 C1–C13): one
  * security association (SA) per proxy `targetname`, the AP-REQ for a challenge, the signature of
  * every message sent while an SA exists, and the check of every message received from a proxy
- * with an SA. It works on raw SIP text: `AuthSocket` feeds it every frame in both directions,
+ * with an SA. It works on raw SIP text: the Kerberos stage of `StageSocket` feeds it every frame in both directions,
  * and the `RequestSender` patch (`challenge-patch.ts`) hands it the 407s.
  *
  * Key use (v4): the message that carries the AP-REQ is already signed, with the initiator subkey
