@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { DeepPartial, KeyhopConfig } from '../../src/server/config.js';
 import { startFixture, type Fixture } from '../../test/support/keyhop-fixture.js';
-import { ensureBuilt } from './build.js';
+import { ensureBuilt, STATIC_DIR } from './build.js';
 import { launchChromium } from './chromium.js';
 import { PhonePage } from './phone-page.js';
 
@@ -23,7 +23,7 @@ export function browserHarness(settings: DeepPartial<KeyhopConfig> = {}): Browse
 
   beforeAll(async () => {
     await ensureBuilt();
-    fixture = await startFixture(settings);
+    fixture = await startFixture({ ...settings, http: { ...settings.http, staticDir: STATIC_DIR } });
     browser = await launchChromium();
   });
 

@@ -19,7 +19,7 @@ export interface ProxySettings {
 export interface KeyhopConfig {
   dataDir: string;
   logLevel: LogLevel;
-  http: { host: string; port: number; tlsCert: string | null; tlsKey: string | null };
+  http: { host: string; port: number; tlsCert: string | null; tlsKey: string | null; staticDir: string | null };
   sip: { host: string };
   proxies: { a: ProxySettings; b: ProxySettings };
   usersFile: string | null;
@@ -53,6 +53,7 @@ export const SETTINGS: Setting[] = [
   { key: 'http.port', env: ['PORT', 'KEYHOP_HTTP_PORT'], kind: 'port', default: 8080, doc: 'Port of the web server; 0 picks a free one.' },
   { key: 'http.tlsCert', env: ['KEYHOP_HTTP_TLS_CERT'], kind: 'path', default: null, doc: 'PEM certificate for HTTPS/WSS. With tlsKey set the web server speaks HTTPS and SIP over WSS.' },
   { key: 'http.tlsKey', env: ['KEYHOP_HTTP_TLS_KEY'], kind: 'path', default: null, doc: 'PEM private key for http.tlsCert.' },
+  { key: 'http.staticDir', env: ['KEYHOP_STATIC_DIR'], kind: 'path', default: null, doc: 'Directory of the built web app to serve. Default: dist/ of the installation (what npm run build writes).' },
   { key: 'sip.host', env: ['KEYHOP_SIP_HOST'], kind: 'string', default: '127.0.0.1', doc: 'Address the SIP TCP and TLS listeners bind to and advertise in Via and Record-Route. Must be a concrete address.' },
   { key: 'proxies.a.domain', env: ['KEYHOP_PROXY_A_DOMAIN'], kind: 'string', default: 'a.keyhop.test', doc: 'SIP domain served by proxy A.' },
   { key: 'proxies.a.tcpPort', env: ['KEYHOP_PROXY_A_TCP_PORT'], kind: 'port', default: 5070, doc: 'Proxy A SIP over TCP port (trusted peers, third-party SIP).' },

@@ -64,7 +64,7 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
     host: config.http.host,
     port: config.http.port,
     tls: config.http.tlsCert && config.http.tlsKey ? { cert: readText(config.http.tlsCert), key: readText(config.http.tlsKey) } : null,
-    staticDir: STATIC_DIR,
+    staticDir: config.http.staticDir ?? STATIC_DIR,
     proxies: sinks,
     kdcProxy: createKdcProxyHandler({ realm: kdc.realm, target: kdc, log: log.child('kkdcp') }),
     clientConfig: { realm: kdc.realm, kdcProxy: '/KdcProxy', domains: [config.proxies.a.domain, config.proxies.b.domain] },

@@ -22,12 +22,12 @@ export async function startFixture(overrides: DeepPartial<KeyhopConfig> = {}, ex
   const k = await startKeyhop({
     dataDir: join(dir, 'data'),
     logLevel: 'warn',
-    http: { host: '127.0.0.1', port: 0 },
     sip: { host: '127.0.0.1' },
     proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
     kdc: { port: 0 },
     ...(usersFile ? { usersFile } : {}),
     ...overrides,
+    http: { host: '127.0.0.1', port: 0, ...overrides.http },
   });
   return {
     k,
