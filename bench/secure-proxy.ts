@@ -2,15 +2,17 @@
  * Runs Keyhop (proxies A and B, embedded KDC, /KdcProxy) in a process of its own for
  * bench/secure.ts, with extra users for the load generator.
  *
- *   node --import tsx bench/secure-proxy.ts <dataDir> <off|offer|require> <usersPerDomain> [maxSeconds]
+ *   node --import tsx bench/secure-proxy.ts <dataDir> <off|offer|require> <usersPerDomain> [maxSeconds] [strict|lenient|off]
  *
  * Users are ca1…caN@a.keyhop.test and cb1…cbN@b.keyhop.test, password `<user>-pass`, known to
  * both the registrar (Digest HA1) and the KDC (Kerberos keys). Prints one line
  * `KEYHOP_READY {"httpUrl":…,"wsA":…,"wsB":…}` once listening, then serves until SIGTERM/SIGINT,
- * until stdin closes or until maxSeconds (default 600) have passed.
+ * until stdin closes or until maxSeconds (default 600) have passed. The last argument is
+ * `routeSecurity.mode` (default lenient); `off` is the benchmark's baseline without Route-Security.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RouteSecurityMode } from '../src/server/config.js';
 import { startKeyhop } from '../src/server/keyhop.js';
 import { openKdcStore } from '../src/server/kdc/store.js';
 import { DEMO_ACCOUNTS, userRecord } from '../src/server/proxy/users.js';
@@ -30,9 +32,9 @@ export function benchAccounts(n: number): { callers: Array<{ user: string; aor: 
 }
 
 async function main(): Promise<void> {
-  const [dataDir, mode, nText, maxText] = process.argv.slice(2);
-  if (!dataDir || (mode !== 'off' && mode !== 'offer' && mode !== 'require') || !nText) {
-    throw new Error('usage: secure-proxy.ts <dataDir> <off|offer|require> <usersPerDomain> [maxSeconds]');
+  const [dataDir, mode, nText, maxText, rsText = 'lenient'] = process.argv.slice(2);
+  if (!dataDir || (mode !== 'off' && mode !== 'offer' && mode !== 'require') || !nText || !isRouteSecurityMode(rsText)) {
+    throw new Error('usage: secure-proxy.ts <dataDir> <off|offer|require> <usersPerDomain> [maxSeconds] [strict|lenient|off]');
   }
   const n = Number(nText);
   const maxSeconds = Number(maxText ?? 600);
@@ -59,9 +61,14 @@ async function main(): Promise<void> {
     proxies: { a: { tcpPort: 0, tlsPort: 0 }, b: { tcpPort: 0, tlsPort: 0 } },
     kdc: { port: 0, realm: REALM },
     auth: { kerberos: mode },
+    routeSecurity: { mode: rsText },
   });
 
   serveUntilStopped(k, maxSeconds, { httpUrl: k.httpUrl, wsA: k.proxies.a.wsUrl, wsB: k.proxies.b.wsUrl });
+}
+
+export function isRouteSecurityMode(x: string): x is RouteSecurityMode {
+  return x === 'strict' || x === 'lenient' || x === 'off';
 }
 
 if (process.argv[1] && /secure-proxy\.ts$/.test(process.argv[1])) {

@@ -14,7 +14,13 @@
  * Reported per run: completed calls per second, failures, p50/p99 setup time (INVITE sent →
  * 200 received) and the proxy process's RSS from /proc. Results go to docs/benchmarks.md
  * unless --no-write.
+ *
+ * Route-Security (seeds 001/002) is on in both runs, as deployed: the users add their own entry to
+ * every request and the callees copy the chain into their answers; each proxy checks the chain and
+ * adds its signed entry. A third run repeats the Kerberos run with `routeSecurity.mode = off`, and a
+ * micro-benchmark times adding and checking signed entries, for the "Route-Security" section.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { completeSecContext, getInitialCredentials, getServiceCredentials, initSecContext, micSigner, type KdcSend } from '../src/krb/client/index.js';
@@ -22,7 +28,10 @@ import type { SecurityContext } from '../src/krb/client/context.js';
 import { unwrapKdcProxyReply, wrapKdcProxyRequest, KKDCP_CONTENT_TYPE } from '../src/krb/kkdcp.js';
 import { formatCredentials, parseAuthInfo, parseChallenges } from '../src/sipae/auth-headers.js';
 import { SecurityAssociation } from '../src/sipae/security-association.js';
-import type { SipMessage, SipRequest, SipResponse } from '../src/sip/message.js';
+import { SipRequest, type SipMessage, type SipResponse } from '../src/sip/message.js';
+import { addEntry, checkTopEntry, publicKeyFromPrivate, verifyChain } from '../src/hopsec/index.js';
+import type { RouteSecurityMode } from '../src/server/config.js';
+import { rawPrivateKey } from '../src/server/proxy/route-security-keys.js';
 import { contactOf, RawSipClient, SDP, TestUa } from '../test/support/sip-client.js';
 import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
 import type { ProcessFilter } from './proc.js';
@@ -33,6 +42,7 @@ import { startKeyhopChild } from './keyhop-child.js';
 const DOC = BENCHMARKS_DOC;
 const SECTION = 'Signed calls: Kerberos vs Digest';
 const KAMAILIO_SECTION = 'Proxy call rate: Keyhop vs Kamailio';
+const RS_SECTION = 'Route-Security: cost per message and per call';
 const REALM = 'KEYHOP.TEST';
 const RECV_TIMEOUT_MS = 5_000;
 
@@ -70,9 +80,9 @@ interface RunningKeyhop {
   stop(): Promise<void>;
 }
 
-async function startKeyhop(mode: 'off' | 'require'): Promise<RunningKeyhop> {
+async function startKeyhop(mode: 'off' | 'require', routeSecurity: RouteSecurityMode): Promise<RunningKeyhop> {
   const maxSeconds = SECONDS + WARMUP_SECONDS + 180;
-  const child = await startKeyhopChild<{ httpUrl: string; wsA: string; wsB: string }>('secure-proxy.ts', [mode, String(USERS), String(maxSeconds)], 'keyhop-bench-secure');
+  const child = await startKeyhopChild<{ httpUrl: string; wsA: string; wsB: string }>('secure-proxy.ts', [mode, String(USERS), String(maxSeconds), routeSecurity], 'keyhop-bench-secure');
   return {
     pid: child.pid,
     ...child.ready,
@@ -175,6 +185,7 @@ function kdcSend(httpUrl: string): KdcSend {
 interface RunResult {
   label: string;
   mode: 'off' | 'require';
+  routeSecurity: RouteSecurityMode;
   signInMs: number;
   calls: number;
   failures: number;
@@ -243,10 +254,10 @@ async function callerLoop(a: VirtualUa, b: VirtualUa, countFrom: number, until: 
   }
 }
 
-async function run(mode: 'off' | 'require'): Promise<RunResult> {
-  const label = mode === 'off' ? 'Digest' : 'Kerberos';
-  process.stdout.write(`\n${label}: starting Keyhop (auth.kerberos = ${mode}) …\n`);
-  const k = await startKeyhop(mode);
+async function run(mode: 'off' | 'require', routeSecurity: RouteSecurityMode = 'lenient'): Promise<RunResult> {
+  const label = `${mode === 'off' ? 'Digest' : 'Kerberos'}${routeSecurity === 'off' ? ', Route-Security off' : ''}`;
+  process.stdout.write(`\n${label}: starting Keyhop (auth.kerberos = ${mode}, routeSecurity.mode = ${routeSecurity}) …\n`);
+  const k = await startKeyhop(mode, routeSecurity);
   const clients: RawSipClient[] = [];
   try {
     const { callers, callees } = benchAccounts(USERS);
@@ -263,6 +274,9 @@ async function run(mode: 'off' | 'require'): Promise<RunResult> {
     for (const u of [...as, ...bs]) await (mode === 'off' ? u.digestRegister() : u.kerberosRegister(send));
     const signInMs = performance.now() - t0;
     process.stdout.write(`${label}: ${as.length + bs.length} users signed in in ${signInMs.toFixed(0)} ms\n`);
+    // From now on each request carries the user's own entry at the real level of its WebSocket:
+    // 1 with Digest (authenticated), 2 with Kerberos (authenticated and signed). Callees copy chains.
+    for (const u of [...as, ...bs]) u.ua.routeSecurityLevel = mode === 'off' ? 1 : 2;
     await sleep(500);
     const rssIdleKb = treeMemory(k.pid, k.include).rssKb;
 
@@ -297,6 +311,7 @@ async function run(mode: 'off' | 'require'): Promise<RunResult> {
     const r: RunResult = {
       label,
       mode,
+      routeSecurity,
       signInMs,
       calls: setups.length,
       failures: failures.length,
@@ -319,6 +334,79 @@ async function run(mode: 'off' | 'require'): Promise<RunResult> {
   }
 }
 
+// ───────────────────────────── Route-Security per message ─────────────────────────────
+
+interface RouteSecurityMicro {
+  /** µs to add one signed entry (addEntry with the proxy's key). */
+  addUs: number;
+  /** µs per signed entry to verify a whole chain (verifyChain of alice + A + B, divided by 2). */
+  verifyPerEntryUs: number;
+  /** µs of a proxy's work on one request: link check, chain check, own signed entry (B's view). */
+  proxyUs: number;
+  batches: number;
+  batchSize: number;
+}
+
+const MICRO_BATCHES = 15;
+const MICRO_BATCH_SIZE = 200;
+
+function proxyKey(): { priv: Uint8Array; pub: Uint8Array } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const priv = rawPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'benchmark key');
+  return { priv, pub: publicKeyFromPrivate(priv) };
+}
+
+/** An INVITE from alice as proxy A receives it: her own (unsigned) entry only. */
+function aliceInvite(i: number): SipRequest {
+  const r = new SipRequest('INVITE', 'sip:bob@b.keyhop.test');
+  r.append('Via', `SIP/2.0/WS k3j2h4d1.invalid;branch=z9hG4bK-bench${i}`);
+  r.append('From', '<sip:alice@a.keyhop.test>;tag=1928301774');
+  r.append('To', '<sip:bob@b.keyhop.test>');
+  r.append('Call-ID', `bench-${i}@k3j2h4d1.invalid`);
+  r.append('CSeq', `${i + 1} INVITE`);
+  addEntry(r, { node: 'alice@a.keyhop.test', addr: 'k3j2h4d1.invalid', level: 2, transport: 'ws' });
+  return r;
+}
+
+/** Median over batches of the time per operation, in µs. `prepare` is outside the timing. */
+function medianUs<T>(prepare: (i: number) => T, op: (x: T) => void): number {
+  const perOp: number[] = [];
+  for (let b = 0; b < MICRO_BATCHES; b++) {
+    const inputs = Array.from({ length: MICRO_BATCH_SIZE }, (_, i) => prepare(b * MICRO_BATCH_SIZE + i));
+    const t0 = performance.now();
+    for (const x of inputs) op(x);
+    perOp.push(((performance.now() - t0) * 1000) / MICRO_BATCH_SIZE);
+  }
+  perOp.sort((x, y) => x - y);
+  return perOp[Math.floor(perOp.length / 2)]!;
+}
+
+function routeSecurityMicro(): RouteSecurityMicro {
+  const a = proxyKey();
+  const b = proxyKey();
+  const keys = (node: string): Uint8Array | undefined => (node === 'a.keyhop.test' ? a.pub : node === 'b.keyhop.test' ? b.pub : undefined);
+  const atB = (i: number): SipRequest => {
+    const r = aliceInvite(i);
+    addEntry(r, { node: 'a.keyhop.test', addr: '127.0.0.1:5071', level: 3, transport: 'tls' }, a.priv);
+    return r;
+  };
+  const atBob = (i: number): SipRequest => {
+    const r = atB(i);
+    addEntry(r, { node: 'b.keyhop.test', addr: '127.0.0.1:8080', level: 2, transport: 'ws' }, b.priv);
+    return r;
+  };
+  const addUs = medianUs(aliceInvite, (r) => addEntry(r, { node: 'a.keyhop.test', addr: '127.0.0.1:5071', level: 3, transport: 'tls' }, a.priv));
+  const verifyUs = medianUs(atBob, (r) => {
+    if (!verifyChain(r, { keys, minLevel: 0 }).ok) throw new Error('benchmark chain does not verify');
+  });
+  const proxyUs = medianUs(atB, (r) => {
+    if (!checkTopEntry(r, { expectedAddr: '127.0.0.1:5071', realLevel: 3, realTransport: 'tls', expectedNode: 'a.keyhop.test' }).ok) throw new Error('benchmark top entry fails');
+    if (!verifyChain(r, { keys, minLevel: 0, allowUnattested: true }).ok) throw new Error('benchmark chain does not verify');
+    addEntry(r, { node: 'b.keyhop.test', addr: '127.0.0.1:8080', level: 2, transport: 'ws' }, b.priv);
+  });
+  return { addUs, verifyPerEntryUs: verifyUs / 2, proxyUs, batches: MICRO_BATCHES, batchSize: MICRO_BATCH_SIZE };
+}
+
 // ───────────────────────────── report ─────────────────────────────
 
 function kamailioFigure(): string {
@@ -336,6 +424,28 @@ function kamailioFigure(): string {
 }
 
 const ms = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)} ms` : 'n/a');
+const us = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(0)} µs` : 'n/a');
+
+function routeSecurityTable(m: RouteSecurityMicro, on: RunResult, off: RunResult): string {
+  const ratio = (x: number, y: number): string => (y > 0 && Number.isFinite(x) && Number.isFinite(y) ? `${(x / y).toFixed(2)}×` : 'n/a');
+  const micro = [
+    '| Per message (one Node thread, median of batches) | Time |',
+    '|---|---|',
+    `| Add one signed entry (\`addEntry\`: digests + ECDSA P-256 signature) | ${us(m.addUs)} |`,
+    `| Check one signed entry (\`verifyChain\` of a 3-entry chain ÷ 2 signatures) | ${us(m.verifyPerEntryUs)} |`,
+    `| A proxy's work on one request (\`checkTopEntry\` + \`verifyChain\` of the chain so far + its own signed entry) | ${us(m.proxyUs)} |`,
+  ];
+  const rows: Array<[string, string, string, string]> = [
+    ['Completed calls/s (0 failures required)', off.cps.toFixed(1), on.cps.toFixed(1), ratio(on.cps, off.cps)],
+    ['Calls completed / failed', `${off.calls} / ${off.failures}`, `${on.calls} / ${on.failures}`, ''],
+    ['Call setup p50 (INVITE → 200)', ms(off.p50), ms(on.p50), ratio(on.p50, off.p50)],
+    ['Call setup p99', ms(off.p99), ms(on.p99), ratio(on.p99, off.p99)],
+    ['Proxy CPU per call', ms(off.proxyCpuMsPerCall), ms(on.proxyCpuMsPerCall), ratio(on.proxyCpuMsPerCall, off.proxyCpuMsPerCall)],
+    ['Proxy RSS peak under load', mib(off.rssPeakKb), mib(on.rssPeakKb), ratio(on.rssPeakKb, off.rssPeakKb)],
+  ];
+  const calls = ['| Kerberos calls | Route-Security off | Route-Security on (lenient) | on / off |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  return [...micro, '', ...calls].join('\n');
+}
 
 function table(d: RunResult, kr: RunResult, kamailio: string): string {
   const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : 'n/a');
@@ -361,13 +471,18 @@ async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
     process.stderr.write('bench/secure.ts: overall time limit reached\n');
     process.exit(3);
-  }, (2 * (SECONDS + WARMUP_SECONDS) + 150) * 1000);
+  }, (3 * (SECONDS + WARMUP_SECONDS) + 240) * 1000);
   watchdog.unref();
   const machine = machineInfo();
   const loadBefore = loadAverage();
+  process.stdout.write('Route-Security: timing entries …\n');
+  const micro = routeSecurityMicro();
+  process.stdout.write(`Route-Security: add ${us(micro.addUs)}, check ${us(micro.verifyPerEntryUs)} per signed entry, proxy ${us(micro.proxyUs)} per request\n`);
   const digest = await run('off');
   await sleep(1_000);
   const kerberos = await run('require');
+  await sleep(1_000);
+  const kerberosPlain = await run('require', 'off');
   const kamailio = kamailioFigure();
   const t = table(digest, kerberos, kamailio);
   process.stdout.write(`\n${t}\n`);
@@ -377,6 +492,7 @@ async function main(): Promise<void> {
     ? `Security cost in throughput: ${cost.toFixed(1)}% of the Digest rate (aim: under 10%; ${cost < 10 ? 'met' : 'not met'}).`
     : `Not a valid result: calls failed (Digest ${digest.failures}, Kerberos ${kerberos.failures}); first failure: ${digest.firstFailure || kerberos.firstFailure}.`;
   process.stdout.write(`\n${verdict}\n`);
+  process.stdout.write(`\n${routeSecurityTable(micro, kerberos, kerberosPlain)}\n`);
   if (WRITE) {
     const body = [
       `## ${SECTION}`,
@@ -405,8 +521,38 @@ async function main(): Promise<void> {
     ].join('\n');
     writeBenchmarkSection(SECTION, body);
     process.stdout.write(`Wrote the "${SECTION}" section of ${DOC}\n`);
+    writeBenchmarkSection(RS_SECTION, routeSecurityBody(micro, kerberos, kerberosPlain, machine, loadBefore));
+    process.stdout.write(`Wrote the "${RS_SECTION}" section of ${DOC}\n`);
   }
   clearTimeout(watchdog);
+}
+
+function routeSecurityBody(m: RouteSecurityMicro, on: RunResult, off: RunResult, machine: ReturnType<typeof machineInfo>, loadBefore: string): string {
+  const t = routeSecurityTable(m, on, off);
+  const clean = on.failures === 0 && off.failures === 0;
+  const cost = off.cps > 0 ? (1 - on.cps / off.cps) * 100 : NaN;
+  const verdict = clean
+    ? `Route-Security costs ${cost.toFixed(1)}% of the call rate without it.`
+    : `Not a valid result: calls failed (Route-Security on ${on.failures}, off ${off.failures}); first failure: ${on.firstFailure || off.firstFailure}.`;
+  return [
+    `## ${RS_SECTION}`,
+    '',
+    `Command: \`npm run bench:secure\` (same run as "${SECTION}"), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    '',
+    `Per message: the pure code of \`src/hopsec\` in the load generator's process before the calls start; each figure is the median over`,
+    `${m.batches} batches of ${m.batchSize} messages of the time per message (an INVITE with alice's unsigned entry, then A's and B's signed entries).`,
+    'Per call: the Kerberos run of "Signed calls" (users add their own entries, callees copy chains, every proxy checks the chain',
+    `and signs its entry on each INVITE, ACK and BYE, and checks its entry on each response), against the same run with`,
+    '`routeSecurity.mode = off` (a benchmark switch: no entries added or checked), started afresh in the same invocation.',
+    'The machine is shared, so compare the columns of one run.',
+    '',
+    `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memory} RAM, Linux ${machine.kernel}, Node ${machine.node}; load average before the run ${loadBefore}.`,
+    '',
+    t,
+    '',
+    verdict,
+    '',
+  ].join('\n');
 }
 
 main().then(

@@ -51,6 +51,18 @@ export class PhonePage {
     await this.page.getByRole('status').filter({ hasText: /Registered/ }).waitFor({ state: 'visible', timeout: 15_000 });
   }
 
+  /** Sets "Minimum hop security" in the sign-in form's advanced settings; call before `signIn`. */
+  async setMinimumHopSecurity(level: 0 | 1 | 2 | 3): Promise<void> {
+    const select = this.page.getByRole('combobox', { name: 'Minimum hop security' });
+    if (!(await select.isVisible())) await this.page.getByText('Advanced settings').click();
+    await select.selectOption(String(level));
+  }
+
+  /** The "Call security" region of the current call. */
+  callSecurity(): Locator {
+    return this.page.getByRole('region', { name: 'Call security' });
+  }
+
   async dial(target: string): Promise<void> {
     await this.page.getByRole('textbox', { name: 'Call to' }).fill(target);
     await this.button('Call').click();

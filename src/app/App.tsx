@@ -1,29 +1,34 @@
-import { CallCard } from './CallCard.js';
-import { Dialer } from './Dialer.js';
-import { NoticeBanner } from './NoticeBanner.js';
+import { lazy, Suspense } from 'react';
 import { SignIn } from './SignIn.js';
 import { StatusLine } from './StatusLine.js';
+import { ThemePicker } from './ThemePicker.js';
 import { usePhone } from './store.js';
+
+// The signed-in screens (and the UA they drive) load only once "Sign in" is pressed.
+const Workspace = lazy(() => import('./Workspace.js').then((m) => ({ default: m.Workspace })));
 
 export function App() {
   const registration = usePhone((s) => s.registration);
-  const hasCall = usePhone((s) => s.call !== null);
   const showSignIn = registration.kind === 'signed-out' || (registration.kind === 'failed' && !registration.retrying);
 
   return (
-    <main className="app">
+    <div className="app">
       <header className="app-header">
-        <h1>Keyhop</h1>
+        <div className="brand">
+          <h1>Keyhop</h1>
+          <ThemePicker />
+        </div>
         <StatusLine />
       </header>
-      {showSignIn ? (
-        <SignIn />
-      ) : (
-        <>
-          <NoticeBanner />
-          {hasCall ? <CallCard /> : <Dialer />}
-        </>
-      )}
-    </main>
+      <main className="app-main">
+        {showSignIn ? (
+          <SignIn />
+        ) : (
+          <Suspense fallback={<p className="card loading">Loading the phone…</p>}>
+            <Workspace />
+          </Suspense>
+        )}
+      </main>
+    </div>
   );
 }

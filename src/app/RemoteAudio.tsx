@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 
-/** Plays the other party's audio. */
-export function RemoteAudio({ stream }: { stream: MediaStream | null }) {
+/** Plays the other party's audio, on the chosen speaker when the browser lets pages choose. */
+export function RemoteAudio({ stream, sinkId = '' }: { stream: MediaStream | null; sinkId?: string }) {
   const ref = useRef<HTMLAudioElement>(null);
 
   useEffect(() => {
@@ -15,5 +15,10 @@ export function RemoteAudio({ stream }: { stream: MediaStream | null }) {
     }
   }, [stream]);
 
-  return <audio ref={ref} autoPlay className="remote-audio" />;
+  useEffect(() => {
+    const el = ref.current as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | null;
+    el?.setSinkId?.(sinkId).catch(() => undefined);
+  }, [sinkId]);
+
+  return <audio ref={ref} autoPlay className="remote-audio" data-sink={sinkId} />;
 }

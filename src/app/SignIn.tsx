@@ -1,35 +1,42 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import type { CallSecuritySettings } from '../ua/config.js';
 import { usePhone } from './store.js';
 
-const REMEMBERED = 'keyhop.address';
-
-function rememberedAddress(): string {
-  try {
-    return window.localStorage.getItem(REMEMBERED) ?? '';
-  } catch {
-    return '';
-  }
-}
+const HOP_LEVELS: ReadonlyArray<{ value: CallSecuritySettings['minHopLevel']; label: string }> = [
+  { value: 0, label: '0 — none' },
+  { value: 1, label: '1 — authenticated' },
+  { value: 2, label: '2 — integrity' },
+  { value: 3, label: '3 — confidentiality' },
+];
 
 export function SignIn() {
   const signIn = usePhone((s) => s.signIn);
   const error = usePhone((s) => s.signInError);
-  const [address, setAddress] = useState(rememberedAddress);
+  const saved = usePhone((s) => s.saved);
+  const knownProxies = usePhone((s) => s.knownProxies);
+  const [address, setAddress] = useState(saved.address);
   const [password, setPassword] = useState('');
-  const [webSocketUrl, setWebSocketUrl] = useState('');
+  const [webSocketUrl, setWebSocketUrl] = useState(saved.webSocketUrl);
+  const [realm, setRealm] = useState(saved.realm);
+  const [kdcProxy, setKdcProxy] = useState(saved.kdcProxy);
+  const [minHopLevel, setMinHopLevel] = useState(saved.security.minHopLevel);
+  const [sdpReaders, setSdpReaders] = useState<readonly string[]>(saved.security.sdpReaders);
+  const [withoutCertificate, setWithoutCertificate] = useState(saved.security.withoutCertificate);
+  const errorId = useId();
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    try {
-      window.localStorage.setItem(REMEMBERED, address.trim());
-    } catch {
-      // Storage may be unavailable; remembering is only a convenience.
-    }
-    signIn({ address, password, webSocketUrl });
+    // Asked while the person is acting, so the browser may show the prompt: calls that ring in a hidden tab notify.
+    if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
+    signIn({ address, password, webSocketUrl, realm, kdcProxy, security: { minHopLevel, sdpReaders, withoutCertificate } });
   };
 
+  const toggleReader = (domain: string, on: boolean) =>
+    setSdpReaders((list) => (on ? [...list.filter((d) => d !== domain), domain] : list.filter((d) => d !== domain)));
+
   return (
-    <form className="card sign-in" onSubmit={submit} aria-label="Sign in">
+    <form className="card sign-in" onSubmit={submit} aria-label="Sign in" aria-describedby={error ? errorId : undefined}>
+      <h2>Sign in</h2>
       <label>
         SIP address
         <input
@@ -55,7 +62,7 @@ export function SignIn() {
         />
       </label>
       <details className="advanced">
-        <summary>Advanced</summary>
+        <summary>Advanced settings</summary>
         <label>
           WebSocket URL
           <input
@@ -66,15 +73,66 @@ export function SignIn() {
             onChange={(e) => setWebSocketUrl(e.target.value)}
           />
         </label>
+        <label>
+          Kerberos realm
+          <input type="text" name="realm" placeholder="From the server (e.g. KEYHOP.TEST)" value={realm} onChange={(e) => setRealm(e.target.value)} />
+        </label>
+        <label>
+          KDC proxy
+          <input type="text" name="kdcProxy" placeholder="From the server (/KdcProxy)" value={kdcProxy} onChange={(e) => setKdcProxy(e.target.value)} />
+        </label>
+        <label>
+          Minimum hop security
+          <select
+            name="minHopLevel"
+            value={minHopLevel}
+            onChange={(e) => setMinHopLevel(Number(e.target.value) as CallSecuritySettings['minHopLevel'])}
+          >
+            {HOP_LEVELS.map((l) => (
+              <option key={l.value} value={l.value}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset className="choice" aria-label="Default SDP readers">
+          <legend>Default SDP readers</legend>
+          <p className="hint">Servers that may read how your calls are set up, besides the person you call.</p>
+          {knownProxies.length === 0 && <p className="hint">This server lists no proxies.</p>}
+          {knownProxies.map((domain) => (
+            <label key={domain} className="check">
+              <input type="checkbox" checked={sdpReaders.includes(domain)} onChange={(e) => toggleReader(domain, e.target.checked)} />
+              {domain}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className="choice" role="radiogroup" aria-label="Callee without certificate">
+          <legend>Callee without certificate</legend>
+          <label className="check">
+            <input
+              type="radio"
+              name="withoutCertificate"
+              value="refuse"
+              checked={withoutCertificate === 'refuse'}
+              onChange={() => setWithoutCertificate('refuse')}
+            />
+            Refuse the call
+          </label>
+          <label className="check">
+            <input type="radio" name="withoutCertificate" value="ask" checked={withoutCertificate === 'ask'} onChange={() => setWithoutCertificate('ask')} />
+            Ask me first
+          </label>
+        </fieldset>
       </details>
       {error && (
-        <p role="alert" className="error">
+        <p role="alert" className="error" id={errorId}>
           {error}
         </p>
       )}
       <button type="submit" className="primary">
         Sign in
       </button>
+      <p className="hint">Your address and settings are remembered on this device; your password never is.</p>
     </form>
   );
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CallSnapshot, PhoneConfig, RegistrationState, SipAddress } from '../ua/index.js';
+import type { CallOptions, CallSnapshot, PhoneConfig, RegistrationState, SipAddress } from '../ua/index.js';
+import type { AccountSettings } from './account.js';
+import type { HistoryEntry, HistoryStore } from './history.js';
 import { createPhoneStore, type CallControl, type PhoneControl } from './store.js';
 
 class FakeCall implements CallControl {
@@ -59,6 +61,13 @@ class FakeCall implements CallControl {
     this.actions.push('unhold');
     return true;
   }
+  sendDtmf(tones: string) {
+    this.actions.push(`dtmf ${tones}`);
+    return this.snapshot.phase === 'established';
+  }
+  async setInputDevice(id: string) {
+    this.actions.push(`input ${id}`);
+  }
   peerConnection() {
     return null;
   }
@@ -84,10 +93,15 @@ class FakePhone implements PhoneControl {
   stop() {
     this.stopped = true;
   }
-  call(target: SipAddress) {
+  readonly options: Array<CallOptions | undefined> = [];
+  call(target: SipAddress, options?: CallOptions) {
     const c = new FakeCall('outgoing', target.aor);
     this.placed.push(c);
+    this.options.push(options);
     return c;
+  }
+  async contacts() {
+    return [{ address: 'bob@b.keyhop.test' }];
   }
   on(event: 'registration', listener: (s: RegistrationState) => void): () => void;
   on(event: 'incoming', listener: (c: CallControl) => void): () => void;
@@ -108,8 +122,24 @@ class FakePhone implements PhoneControl {
   }
 }
 
+function memoryHistory(): HistoryStore & { entries: HistoryEntry[] } {
+  const entries: HistoryEntry[] = [];
+  return {
+    entries,
+    list: async (account) => entries.filter((e) => e.account === account),
+    add: async (e) => {
+      entries.unshift(e);
+    },
+    clear: async () => {
+      entries.length = 0;
+    },
+  };
+}
+
 function setup() {
   const phones: FakePhone[] = [];
+  const saved: AccountSettings[] = [];
+  const history = memoryHistory();
   const store = createPhoneStore({
     createPhone: (config) => {
       const p = new FakePhone(config);
@@ -117,8 +147,11 @@ function setup() {
       return p;
     },
     origin: () => 'http://localhost:4000',
+    serverInfo: async () => ({ domains: ['a.keyhop.test', 'b.keyhop.test'], realm: 'KEYHOP.TEST' }),
+    saveAccount: (a) => saved.push(a),
+    history: () => history,
   });
-  return { store, phones };
+  return { store, phones, saved, history };
 }
 
 function signedIn() {
@@ -195,5 +228,50 @@ describe('phone store', () => {
     store.getState().signOut();
     expect(phones[0]!.stopped).toBe(true);
     expect(store.getState().registration.kind).toBe('signed-out');
+  });
+
+  it('passes the security settings to the phone, remembers them without the password, and starts the readers from them', async () => {
+    const { store, phones, saved } = setup();
+    await store.getState().loadServerInfo();
+    expect(store.getState().knownProxies).toEqual(['a.keyhop.test', 'b.keyhop.test']);
+    store.getState().signIn({
+      address: 'alice@a.keyhop.test',
+      password: 'alice-pass',
+      security: { minHopLevel: 2, sdpReaders: ['b.keyhop.test'], withoutCertificate: 'ask' },
+    });
+    expect(phones[0]!.config.security).toEqual({ minHopLevel: 2, sdpReaders: ['b.keyhop.test'], withoutCertificate: 'ask' });
+    expect(saved[0]).toMatchObject({ address: 'alice@a.keyhop.test', security: { minHopLevel: 2 } });
+    expect(JSON.stringify(saved)).not.toContain('alice-pass');
+    expect(store.getState().readers).toEqual(['b.keyhop.test']);
+    phones[0]!.setRegistration({ kind: 'registered' });
+    store.getState().setReaders(['a.keyhop.test']);
+    store.getState().dial('bob@b.keyhop.test');
+    expect(phones[0]!.options[0]).toEqual({ readers: ['a.keyhop.test'] });
+  });
+
+  it('loads the contact list once registered', async () => {
+    const { store, phone } = signedIn();
+    await Promise.resolve();
+    expect(phone.registration.kind).toBe('registered');
+    await store.getState().loadContacts();
+    expect(store.getState().contacts).toEqual([{ address: 'bob@b.keyhop.test' }]);
+  });
+
+  it('sends dial-pad tones only in an established call and records finished calls in the history', async () => {
+    const { store, phone, history } = signedIn();
+    store.getState().dial('bob@b.keyhop.test');
+    const call = phone.placed[0]!;
+    store.getState().sendTone('1');
+    expect(store.getState().sentTones).toBe('');
+    call.set({ phase: 'established', establishedAt: Date.now() - 5_000 });
+    store.getState().sendTone('5');
+    store.getState().sendTone('#');
+    expect(store.getState().sentTones).toBe('5#');
+    call.set({ phase: 'ended', outcome: { text: 'bob@b.keyhop.test hung up', alert: false, statusCode: null } });
+    const [entry] = store.getState().history;
+    expect(entry).toMatchObject({ account: 'alice@a.keyhop.test', peer: 'bob@b.keyhop.test', direction: 'outgoing', outcome: 'bob@b.keyhop.test hung up' });
+    expect(entry!.durationMs).toBeGreaterThanOrEqual(5_000);
+    expect(history.entries).toHaveLength(1);
+    expect(store.getState().sentTones).toBe('');
   });
 });

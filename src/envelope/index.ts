@@ -39,3 +39,5 @@ export {
 export { normalizeAor, aorUri, sameAor } from './aor.js';
 export { toPem, fromPem, fromPemOne, type PemLabel } from './pem.js';
 export { SEALED_SDP_CONTENT_TYPE } from './media-type.js';
+export { CERTS_ONLY_CONTENT_TYPE, CSR_CONTENT_TYPE, CERTIFICATE_CONTENT_TYPE, encodeCertsOnly, decodeCertsOnly } from './certs-only.js';
+export { readRegistrationCertificates, verifyUserCertificate, rawPublicKey, dnsNames, type RegistrationCertificates } from './registration-answer.js';

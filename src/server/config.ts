@@ -31,12 +31,18 @@ export interface KeyhopConfig {
   pki: { caCert: string | null; caKey: string | null };
   kdc: { realm: string; host: string; port: number; ticketLifetimeSec: number; external: string | null; keytab: string | null };
   auth: { kerberos: 'off' | 'offer' | 'require'; challengeForeign: boolean };
-  faults: { corruptRspauth: string[] };
+  faults: { corruptRspauth: string[]; lieAboutLevel: string[]; stripEntryBelow: string[]; alterBody: string[] };
+  routeSecurity: { mode: RouteSecurityMode };
+  pinholes: { maxIdleSeconds: number; maxDialogs: number; maxEvents: number };
+  admin: { token: string | null };
 }
+
+/** How a proxy treats a request whose Route-Security chain fails its checks (docs/protocol.md, Route-Security). */
+export type RouteSecurityMode = 'strict' | 'lenient' | 'off';
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
-type Kind = 'string' | 'path' | 'port' | 'int' | 'level' | 'list' | 'routes' | 'hostport' | 'kerberos' | 'bool';
+type Kind = 'string' | 'path' | 'port' | 'int' | 'level' | 'list' | 'routes' | 'hostport' | 'kerberos' | 'bool' | 'routeSecurityMode';
 
 export interface Setting {
   key: string;
@@ -85,6 +91,14 @@ export const SETTINGS: Setting[] = [
   { key: 'auth.kerberos', env: ['KEYHOP_AUTH_KERBEROS'], kind: 'kerberos', default: 'offer', doc: 'Kerberos (MS-SIPAE v4) for user agents: off (Digest only), offer (challenges carry Kerberos and Digest) or require (Kerberos only). Needs the keys of sip/<domain>@REALM in kdc.keytab: without them require refuses to start and offer falls back to Digest with a warning.' },
   { key: 'auth.challengeForeign', env: ['KEYHOP_AUTH_CHALLENGE_FOREIGN'], kind: 'bool', default: false, doc: "Each proxy also challenges, with Kerberos, requests that other domains' proxies relay from their users; the user agent then holds one security association per proxy." },
   { key: 'faults.corruptRspauth', env: ['KEYHOP_FAULT_CORRUPT_RSPAUTH'], kind: 'list', default: [], doc: 'Fault injection for tests, never for production: the proxies sign responses to these methods (e.g. INVITE) with a corrupted rspauth, which clients must refuse.' },
+  { key: 'faults.lieAboutLevel', env: ['KEYHOP_FAULT_LIE_ABOUT_LEVEL'], kind: 'list', default: [], doc: 'Fault injection for tests, never for production: the proxies of these domains sign their Route-Security entry with the real level of the link but write level 3 in it.' },
+  { key: 'faults.stripEntryBelow', env: ['KEYHOP_FAULT_STRIP_ENTRY_BELOW'], kind: 'list', default: [], doc: 'Fault injection for tests, never for production: the proxies of these domains delete the Route-Security entry directly below their own.' },
+  { key: 'routeSecurity.mode', env: ['KEYHOP_ROUTE_SECURITY_MODE'], kind: 'routeSecurityMode', default: 'lenient', doc: 'What a proxy does with a request or response whose Route-Security chain fails its checks: strict refuses it, lenient records the problem (Warning header, unattested entry) and forwards it; off adds and checks no entries (benchmarks only).' },
+  { key: 'faults.alterBody', env: ['KEYHOP_FAULT_ALTER_BODY'], kind: 'list', default: [], doc: 'Fault injection for tests, never for production: the proxies of these domains flip one byte of the ciphertext of every sealed SDP body they forward (requests and responses), so the receiving user agent refuses it (bad-ciphertext).' },
+  { key: 'pinholes.maxIdleSeconds', env: ['KEYHOP_PINHOLES_MAX_IDLE_SECONDS'], kind: 'int', default: 7200, doc: 'A reader proxy closes the pinholes of a dialog that has seen no SIP message for this long (a BYE that never came).' },
+  { key: 'pinholes.maxDialogs', env: ['KEYHOP_PINHOLES_MAX_DIALOGS'], kind: 'int', default: 10000, doc: 'Most dialogs with open pinholes per proxy; when full, the dialog idle longest is closed to make room.' },
+  { key: 'pinholes.maxEvents', env: ['KEYHOP_PINHOLES_MAX_EVENTS'], kind: 'int', default: 200, doc: 'Pinhole events (opened, closed, refused with the reason) each proxy keeps for GET /admin/pinholes; older ones are dropped (they are also in the log).' },
+  { key: 'admin.token', env: ['KEYHOP_ADMIN_TOKEN'], kind: 'string', default: null, doc: 'Bearer token for the admin endpoints (GET /admin/pinholes, docs/admin.md). Default: a random token generated on first start into {dataDir}/admin-token (mode 0600).' },
 ];
 
 export class ConfigError extends Error {
@@ -155,6 +169,9 @@ function coerce(s: Setting, v: unknown, where: string): unknown {
       throw bad('true or false');
     case 'kerberos':
       if (!['off', 'offer', 'require'].includes(String(v))) throw bad('one of off, offer, require');
+      return v;
+    case 'routeSecurityMode':
+      if (!['strict', 'lenient', 'off'].includes(String(v))) throw bad('one of strict, lenient, off');
       return v;
     case 'level':
       if (!['debug', 'info', 'warn', 'error', 'silent'].includes(String(v))) throw bad('one of debug, info, warn, error, silent');

@@ -9,11 +9,19 @@ import { loadConfig, type DeepPartial, type KeyhopConfig, type ProxySettings as 
 import { createKdcProxyHandler } from './kdc-proxy.js';
 import { startKdcService, type KdcService } from './kdc/index.js';
 import { createLogger } from './log.js';
-import { ensureCa, ensureProxyCert } from './pki.js';
+import { ensureCa, ensureProxyCert, issuingCa, pemToDer } from './pki.js';
+import { CertificateAuthority } from './proxy/certificates.js';
 import { KerberosAuth, loadServiceKeys } from './proxy/kerberos-auth.js';
 import { ConnectionPolicy } from './proxy/policy.js';
 import { Proxy, type Target } from './proxy/proxy.js';
+import { contactsExtension } from './proxy/contacts.js';
+import { routeSecurityExtension } from './proxy/route-security.js';
+import { entryCrypto } from './proxy/route-security-crypto.js';
 import { DEMO_ACCOUNTS, UserDirectory } from './proxy/users.js';
+import { SdpReader } from './proxy/sdp-reader.js';
+import { createAdminHandler, ensureAdminToken } from './pinholes/admin.js';
+import { PinholeTable } from './pinholes/pinhole-table.js';
+import { importIdentityKeys } from '../envelope/index.js';
 import { SipListeners } from './transport/sip-listeners.js';
 import type { SipMessage } from '../sip/message.js';
 import type { Flow } from './transport/flow.js';
@@ -34,6 +42,8 @@ export interface RunningKeyhop {
   proxies: { a: RunningProxy; b: RunningProxy };
   /** Kerberos: realm, where the KDC is (embedded or external), the proxies' keytab. */
   kdc: Omit<KdcService, 'close'>;
+  /** Where the generated admin bearer token is kept (null when `admin.token` is set). */
+  admin: { tokenFile: string | null };
   stop(): Promise<void>;
 }
 
@@ -49,6 +59,13 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
   mkdirSync(config.dataDir, { recursive: true });
   const pkiDir = join(config.dataDir, 'pki');
   const ca = await ensureCa(pkiDir, config.pki.caCert, config.pki.caKey);
+  const issuer = await issuingCa(ca);
+  const proxyCerts: Uint8Array[] = [];
+  /** Each proxy's certificate and key (PEM): Route-Security signs with the key and verifies with the certificates. */
+  const proxyPems = new Map<string, { cert: string; key: string }>();
+  /** Each proxy's pinholes (seed 003 embodiment 2), listed by GET /admin/pinholes. */
+  const pinholeTables = new Map<string, PinholeTable>();
+  const adminToken = ensureAdminToken(config.admin.token, config.dataDir);
 
   const usersPath = config.usersFile ?? join(config.dataDir, 'users.json');
   if (!config.usersFile) UserDirectory.createIfMissing(usersPath, DEMO_ACCOUNTS);
@@ -67,6 +84,7 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
     staticDir: config.http.staticDir ?? STATIC_DIR,
     proxies: sinks,
     kdcProxy: createKdcProxyHandler({ realm: kdc.realm, target: kdc, log: log.child('kkdcp') }),
+    admin: createAdminHandler(adminToken.token, pinholeTables),
     clientConfig: { realm: kdc.realm, kdcProxy: '/KdcProxy', domains: [config.proxies.a.domain, config.proxies.b.domain] },
     log: log.child('web'),
   });
@@ -75,6 +93,8 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
   for (const id of ['a', 'b'] as const) {
     const cfg = config.proxies[id];
     const pair = await ensureProxyCert(pkiDir, ca, cfg.domain, config.sip.host, { cert: cfg.tlsCert, key: cfg.tlsKey });
+    proxyCerts.push(pemToDer(pair.cert, `${cfg.domain} certificate`));
+    proxyPems.set(cfg.domain, pair);
     const plog = log.child(id);
     const routes = new Map<string, Target>();
     const entry: (typeof built)[number] = {
@@ -95,6 +115,38 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
     built.push(entry);
   }
   await web.listen();
+
+  const proxyCertPems = new Map([...proxyPems].map(([domain, pem]) => [domain, pem.cert]));
+  const routeSecurity = (domain: string, kerberos: KerberosAuth | null, id: string) => {
+    const mode = config.routeSecurity.mode;
+    if (mode === 'off') return [];
+    return [
+      routeSecurityExtension({
+        domain,
+        mode,
+        crypto: entryCrypto(proxyPems.get(domain)!.key, proxyCertPems),
+        isSigned: (flow) => kerberos?.isBound(flow) ?? false,
+        lieAboutLevel: config.faults.lieAboutLevel.includes(domain),
+        stripEntryBelow: config.faults.stripEntryBelow.includes(domain),
+        log: log.child(`${id}-rs`),
+      }),
+    ];
+  };
+
+  const sdpReader = async (domain: string, id: string) => {
+    const table = new PinholeTable({ maxDialogs: config.pinholes.maxDialogs, idleMs: config.pinholes.maxIdleSeconds * 1000, maxEvents: config.pinholes.maxEvents, log: log.child(`${id}-sdp`) });
+    pinholeTables.set(domain, table);
+    const pem = proxyPems.get(domain)!;
+    return new SdpReader({
+      domain,
+      cert: pemToDer(pem.cert, `${domain} certificate`),
+      keys: await importIdentityKeys(pemToDer(pem.key, `${domain} key`)),
+      caCert: pemToDer(ca.cert, 'CA certificate'),
+      table,
+      maxPending: 32,
+      alterBody: config.faults.alterBody.includes(domain),
+    });
+  };
 
   for (const e of built) {
     for (const other of built) if (other !== e) e.routes.set(other.cfg.domain, { transport: 'tls', host: config.sip.host, port: other.listeners.tlsPort });
@@ -145,6 +197,12 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
       },
       log.child(e.id),
       kerberos,
+      [
+        contactsExtension(e.cfg.domain, [config.proxies.a.domain, config.proxies.b.domain], users, policy),
+        new CertificateAuthority({ domain: e.cfg.domain, ca: issuer, caCert: pemToDer(ca.cert, 'CA certificate'), proxyCerts, log: log.child(`${e.id}-cert`) }),
+        ...routeSecurity(e.cfg.domain, kerberos, e.id),
+        await sdpReader(e.cfg.domain, e.id),
+      ],
     );
     sinks.set(e.cfg.domain, (flow, msg) => e.proxy!.receive(flow, msg));
   }
@@ -164,8 +222,10 @@ export async function startKeyhop(overrides: DeepPartial<KeyhopConfig> = {}, sou
     httpUrl,
     proxies: { a: running(built[0]!), b: running(built[1]!) },
     kdc: { realm: kdc.realm, embedded: kdc.embedded, host: kdc.host, port: kdc.port, keytab: kdc.keytab, servicePrincipals: kdc.servicePrincipals },
+    admin: { tokenFile: adminToken.file },
     async stop() {
       for (const e of built) e.proxy?.close();
+      for (const t of pinholeTables.values()) t.stop();
       await web.close();
       await Promise.all(built.map((e) => e.listeners.close()));
       await kdc.close();

@@ -26,6 +26,7 @@ ${DEMO_ACCOUNTS.map((d) => `    ${d.aor.padEnd(22)} password ${d.password}`).joi
   Proxy B (${b.domain}): WebSocket ${b.wsUrl}, TCP ${b.tcp.host}:${b.tcp.port}, TLS ${b.tls.host}:${b.tls.port}
   Kerberos realm ${k.kdc.realm}: ${k.kdc.embedded ? 'embedded' : 'external'} KDC at ${k.kdc.host}:${k.kdc.port}, KDC proxy ${k.httpUrl}/KdcProxy
   Data directory: ${k.config.dataDir}
+  Admin: ${k.httpUrl}/admin/pinholes with "Authorization: Bearer <token>", the token ${k.admin.tokenFile ? `in ${k.admin.tokenFile}` : 'of the admin.token setting'} (docs/admin.md)
 
 Press Ctrl+C to stop.
 `);

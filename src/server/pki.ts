@@ -97,6 +97,22 @@ export async function ensureProxyCert(
   return { cert: cert.toString('pem'), key };
 }
 
+/**
+ * The CA as an issuer of user certificates (seed 004): its certificate in DER and its private key as
+ * a non-extractable signing key. Null when the operator supplied the CA certificate without its key.
+ */
+export async function issuingCa(ca: { cert: string; key: string | null }): Promise<{ cert: Uint8Array; key: CryptoKey } | null> {
+  if (!ca.key) return null;
+  return { cert: pemToDer(ca.cert, 'CA certificate'), key: await importKeyPem(ca.key) };
+}
+
+/** The first PEM block of `pem` as DER (certificates handed to user agents travel as DER). */
+export function pemToDer(pem: string, what: string): Uint8Array {
+  const der = x509.PemConverter.decode(pem)[0];
+  if (!der) throw new PkiError(`${what} holds no PEM block`);
+  return new Uint8Array(der);
+}
+
 async function exportKeyPem(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key);
   return x509.PemConverter.encode(der, 'PRIVATE KEY') + '\n';

@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { SipMessage } from '../sip/message.js';
 import { isKdcProxyPath } from './kdc-proxy.js';
 import type { Logger } from './log.js';
+import { isAdminPath } from './pinholes/admin.js';
 import type { Flow } from './transport/flow.js';
 import { normalizeAddress } from './transport/stream-flow.js';
 import { WsFlow } from './transport/ws-flow.js';
@@ -34,6 +35,8 @@ export interface WebOptions {
   proxies: Map<string, (flow: Flow, msg: SipMessage) => void>;
   /** The KKDCP endpoint (`POST /KdcProxy`, see kdc-proxy.ts), when Kerberos is served. */
   kdcProxy?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** `/admin/*` (pinholes/admin.ts): the operator's endpoints, behind the admin bearer token. */
+  admin?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Served as `/keyhop.json`: what a page needs beyond its origin (the Kerberos realm, the domains). */
   clientConfig?: Record<string, unknown>;
   log: Logger;
@@ -53,7 +56,8 @@ export class WebServer {
 
   async listen(): Promise<void> {
     const handler = (req: IncomingMessage, res: ServerResponse) =>
-      this.o.kdcProxy && isKdcProxyPath(req.url) ? this.o.kdcProxy(req, res) : this.serveStatic(req, res);
+      this.o.admin && isAdminPath(req.url) ? this.o.admin(req, res)
+      : this.o.kdcProxy && isKdcProxyPath(req.url) ? this.o.kdcProxy(req, res) : this.serveStatic(req, res);
     this.server = this.o.tls ? createHttpsServer({ cert: this.o.tls.cert, key: this.o.tls.key }, handler) : createHttpServer(handler);
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     this.port = await new Promise<number>((res, rej) => {

@@ -1,9 +1,12 @@
 import type { RTCSession, EndEvent, HoldEvent, MediaStreamTypes, PeerConnectionEvent } from 'jssip/lib/RTCSession';
+import type { DTMF_TRANSPORT } from 'jssip/lib/Constants';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import { cancelUnansweredInvite } from './auth/cancel-invite.js';
 import { Emitter } from './emitter.js';
 import { mediaOptions } from './media.js';
 import { callEndOutcome, callFailureOutcome, type SessionEnd } from './reasons.js';
+import { refusalOutcome } from './route-security/refusal.js';
+import { undecipherableOutcome } from './envelope/undecipherable.js';
 import { isCallOver, type CallDirection, type CallSnapshot, type RouteSecurityView, type SdpProtectionView } from './states.js';
 
 interface CallEvents {
@@ -148,6 +151,47 @@ export class Call extends Emitter<CallEvents> {
     this.#update({ sdp: view });
   }
 
+  /**
+   * Sends dial-pad tones (0-9, *, #, A-D) as RFC 4733 telephone-events in the call's audio RTP,
+   * through the peer connection's RTCDTMFSender. Returns false when the call cannot carry them now.
+   */
+  sendDtmf(tones: string): boolean {
+    if (this.#snapshot.phase !== 'established' || !/^[0-9A-D#*]+$/i.test(tones)) return false;
+    const sender = this.#connection?.getSenders().find((s) => s.track?.kind === 'audio');
+    if (!sender?.dtmf?.canInsertDTMF) return false;
+    try {
+      this.#session.sendDTMF(tones, { transportType: 'RFC2833' as DTMF_TRANSPORT, duration: 160, interToneGap: 70 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The microphone track being sent, for a level meter. */
+  localTrack(): MediaStreamTrack | null {
+    return this.#connection?.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null;
+  }
+
+  /**
+   * Switches the microphone: the new device's track replaces the one being sent, on the same
+   * call and without renegotiation; mute carries over.
+   */
+  async setInputDevice(deviceId: string): Promise<void> {
+    const sender = this.#connection?.getSenders().find((s) => s.track?.kind === 'audio');
+    if (!sender || this.isOver) return;
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: deviceId ? { deviceId: { exact: deviceId } } : true, video: false });
+    const track = stream.getAudioTracks()[0];
+    if (!track) throw new Error('The microphone gave no audio');
+    if (this.isOver) {
+      track.stop();
+      return;
+    }
+    track.enabled = !this.#snapshot.muted;
+    const old = sender.track;
+    await sender.replaceTrack(track);
+    old?.stop();
+  }
+
   #terminate(options: { status_code?: number }): void {
     try {
       if (!this.#session.isEnded()) this.#session.terminate(options);
@@ -175,7 +219,7 @@ export class Call extends Emitter<CallEvents> {
       this.#finish('ended', callEndOutcome(sessionEnd(e), this.#snapshot));
     });
     s.on('failed', (e: EndEvent) => {
-      this.#finish('failed', callFailureOutcome(sessionEnd(e), this.#snapshot));
+      this.#finish('failed', refusalOutcome(e.message) ?? undecipherableOutcome(e.message) ?? callFailureOutcome(sessionEnd(e), this.#snapshot));
     });
     s.on('hold', (e: HoldEvent) => {
       this.#update(String(e.originator) === 'remote' ? { remoteHold: true } : { onHold: true });

@@ -9,6 +9,10 @@ export interface SignInDetails {
   readonly webSocketUrl?: string | undefined;
   /** Advanced: see `CallSecuritySettings`; defaults from `DEFAULT_CALL_SECURITY`. */
   readonly security?: Partial<CallSecuritySettings> | undefined;
+  /** Advanced: the Kerberos realm, instead of the one the server's `/keyhop.json` names. */
+  readonly realm?: string | undefined;
+  /** Advanced: the KDC proxy (MS-KKDCP) URL or path, instead of the one `/keyhop.json` names. */
+  readonly kdcProxy?: string | undefined;
 }
 
 /** The person's security choices for calls. */
@@ -33,6 +37,9 @@ export interface PhoneConfig {
   /** The page's origin, where the server's `/keyhop.json` and `/KdcProxy` are; null to skip Kerberos. */
   readonly origin: string | null;
   readonly security: CallSecuritySettings;
+  /** Explicit Kerberos realm and KDC proxy (advanced settings); otherwise from `/keyhop.json`. */
+  readonly realm?: string | undefined;
+  readonly kdcProxy?: string | undefined;
 }
 
 /**
@@ -75,5 +82,7 @@ export function phoneConfig(details: SignInDetails, origin: string): PhoneConfig
     address: details.address,
     origin,
     security: { ...DEFAULT_CALL_SECURITY, ...details.security },
+    ...(details.realm?.trim() ? { realm: details.realm.trim() } : {}),
+    ...(details.kdcProxy?.trim() ? { kdcProxy: details.kdcProxy.trim() } : {}),
   };
 }

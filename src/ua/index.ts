@@ -1,7 +1,7 @@
 export { parseCallTarget, parseSipAddress, type SipAddress } from './address.js';
 export { Call, type DeclineCode } from './call.js';
 export { checkWebSocketUrl, DEFAULT_CALL_SECURITY, phoneConfig, webSocketUrlFor, type CallSecuritySettings, type PhoneConfig, type SignInDetails } from './config.js';
-export { Phone, type CallOptions } from './phone.js';
+export { Phone, type CallOptions, type PlainSdpQuestion } from './phone.js';
 export { CANNOT_REACH_SERVER, WRONG_CREDENTIALS } from './reasons.js';
 export {
   isCallOver,

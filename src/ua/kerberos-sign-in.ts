@@ -18,16 +18,27 @@ interface ClientConfig {
   kdcProxy?: unknown;
 }
 
-/** Null when the server offers no Kerberos (a third-party server, or no `/keyhop.json`). */
-export async function kerberosSignIn(origin: string, address: SipAddress, password: string, fetchFn: typeof fetch = (...a) => fetch(...a)): Promise<KerberosSession | null> {
-  let config: ClientConfig;
-  try {
-    const res = await fetchFn(new URL('/keyhop.json', origin).toString(), { headers: { Accept: 'application/json' } });
-    if (!res.ok) return null;
-    config = (await res.json()) as ClientConfig;
-  } catch {
-    return null;
+/**
+ * Null when the server offers no Kerberos (a third-party server, or no `/keyhop.json`).
+ * `explicit`: a realm and KDC proxy set in the advanced settings win over `/keyhop.json`.
+ */
+export async function kerberosSignIn(
+  origin: string,
+  address: SipAddress,
+  password: string,
+  fetchFn: typeof fetch = (...a) => fetch(...a),
+  explicit: { readonly realm?: string | undefined; readonly kdcProxy?: string | undefined } = {},
+): Promise<KerberosSession | null> {
+  let config: ClientConfig = {};
+  if (!explicit.realm || !explicit.kdcProxy) {
+    try {
+      const res = await fetchFn(new URL('/keyhop.json', origin).toString(), { headers: { Accept: 'application/json' } });
+      if (res.ok) config = (await res.json()) as ClientConfig;
+    } catch {
+      // No server description: only explicit settings can enable Kerberos.
+    }
   }
+  config = { realm: explicit.realm || config.realm, kdcProxy: explicit.kdcProxy || config.kdcProxy };
   if (typeof config.realm !== 'string' || typeof config.kdcProxy !== 'string') return null;
   const client = address.user.toLowerCase();
   const credentials = await getInitialCredentials({

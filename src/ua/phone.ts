@@ -6,6 +6,11 @@ import type { SipAddress } from './address.js';
 import { bindUa, kerberosStage, kerberosTicketSource, UaAuth, unbindUa, type AuthFailure } from './auth/index.js';
 import type { Credentials } from '../krb/client/index.js';
 import { Call } from './call.js';
+import { CertificateStore, certificateStage } from './identity/index.js';
+import { exposeCertificate } from './test-hook.js';
+import { requestContacts, type Contact } from './contacts.js';
+import { ownLinkOf, RouteSecurityCalls, routeSecurityStage } from './route-security/index.js';
+import { EnvelopeStage } from './envelope/index.js';
 import { StageSocket, type SocketStage } from './stage-socket.js';
 import type { PhoneConfig } from './config.js';
 import { Emitter } from './emitter.js';
@@ -22,7 +27,18 @@ interface PhoneEvents {
   registration: RegistrationState;
   /** A new incoming call that waits for Answer or Decline. */
   incoming: Call;
+  /** The callee has no certificate: may the call go out with unencrypted SDP? (setting "ask") */
+  'confirm-plain': PlainSdpQuestion;
 }
+
+/** The question behind `confirm-plain`; `answer` once (unanswered, it counts as no after a minute). */
+export interface PlainSdpQuestion {
+  readonly peer: string;
+  answer(ok: boolean): void;
+}
+
+/** How long a `confirm-plain` question waits before the call is cancelled. */
+const PLAIN_SDP_QUESTION_MS = 60_000;
 
 function peerOf(session: RTCSession): { aor: string; name: string | null } {
   const identity = session.remote_identity;
@@ -38,6 +54,8 @@ function peerOf(session: RTCSession): { aor: string; name: string | null } {
  */
 export class Phone extends Emitter<PhoneEvents> {
   readonly config: PhoneConfig;
+  /** This device's keys and certificate, the CA and proxy certificates, and certificate lookups (seed 004). */
+  readonly certificates: CertificateStore;
   #ua: UA | null = null;
   #state: RegistrationState = { kind: 'signed-out' };
   #stopped = false;
@@ -52,6 +70,8 @@ export class Phone extends Emitter<PhoneEvents> {
   constructor(config: PhoneConfig) {
     super();
     this.config = config;
+    this.certificates = new CertificateStore(config.address.aor);
+    exposeCertificate(() => this.certificates.status());
   }
 
   get address(): SipAddress {
@@ -84,7 +104,7 @@ export class Phone extends Emitter<PhoneEvents> {
   async #signIn(): Promise<void> {
     if (this.config.origin) {
       try {
-        const session = await kerberosSignIn(this.config.origin, this.config.address, this.config.password);
+        const session = await kerberosSignIn(this.config.origin, this.config.address, this.config.password, undefined, { realm: this.config.realm, kdcProxy: this.config.kdcProxy });
         if (session) {
           this.#kerberos = { principal: session.principal, expires: session.credentials.endtime.getTime() };
           this.#tgt = session.credentials;
@@ -107,7 +127,21 @@ export class Phone extends Emitter<PhoneEvents> {
       // With a TGT from sign-in, proxies that challenge with Kerberos get MS-SIPAE v4 (src/ua/auth).
       const auth = this.#tgt && this.config.origin ? new UaAuth({ getTicket: kerberosTicketSource(this.config.origin, this.#tgt) }) : null;
       this.#auth = auth;
-      const stages: SocketStage[] = [];
+      const stages: SocketStage[] = [certificateStage(this.certificates), this.#envelopeStage()];
+      stages.push(
+        routeSecurityStage({
+          aor: this.config.address.aor,
+          link: ownLinkOf({
+            webSocketUrl: this.config.webSocketUrl,
+            home: this.config.address.domain,
+            registered: () => this.#state.kind === 'registered',
+            ...(auth ? { associations: () => auth.status() } : {}),
+          }),
+          keys: (node) => this.certificates.proxyKey(node),
+          minLevel: this.config.security.minHopLevel,
+          onChecked: (checked) => void (!this.#stopped && this.#routeSecurity.onChecked(checked)),
+        }),
+      );
       if (auth) stages.push(kerberosStage(auth));
       const socket = new StageSocket(ws, stages);
       ua = new UA({
@@ -126,6 +160,7 @@ export class Phone extends Emitter<PhoneEvents> {
       return;
     }
     this.#ua = ua;
+    this.certificates.attach(ua);
     if (this.#auth) {
       bindUa(ua, this.#auth);
       this.#auth.on('change', () => {
@@ -146,6 +181,7 @@ export class Phone extends Emitter<PhoneEvents> {
     this.#calls.clear();
     const ua = this.#ua;
     this.#ua = null;
+    this.certificates.attach(null);
     if (ua) {
       unbindUa(ua);
       try {
@@ -162,14 +198,26 @@ export class Phone extends Emitter<PhoneEvents> {
    * Places an audio call. Throws when not registered or when a call is already in progress.
    * `options.readers`: the proxies that may read this call's SDP (default: the settings').
    */
-  call(target: SipAddress, _options: CallOptions = {}): Call {
+  call(target: SipAddress, options: CallOptions = {}): Call {
     const ua = this.#ua;
     if (!ua || this.#state.kind !== 'registered') throw new Error('Not registered');
     if (this.activeCall) throw new Error('A call is already in progress');
+    // The lookup's OPTIONS must leave before the INVITE, which the envelope stage holds until it is answered.
+    this.#envelope?.prepareCall(target.aor, {
+      readers: [...(options.readers ?? this.config.security.sdpReaders)],
+      peerCert: this.certificates.lookup(target.aor),
+    });
     const session = ua.call(target.uri, mediaOptions());
     const call = new Call(session, 'outgoing', target.aor, null);
     this.#track(call);
     return call;
+  }
+
+  /** The people this user may call, from the home proxy (only those the policy lets them reach). */
+  contacts(): Promise<Contact[]> {
+    const ua = this.#ua;
+    if (!ua || this.#state.kind !== 'registered') return Promise.reject(new Error('Not registered'));
+    return requestContacts(ua, this.config.address.domain);
   }
 
   #track(call: Call): void {
@@ -183,6 +231,46 @@ export class Phone extends Emitter<PhoneEvents> {
   }
 
   #authProblem: string | null = null;
+  #envelope: EnvelopeStage | null = null;
+
+  /** Seals and opens SDP for this phone's calls (seed 003), reporting onto the calls by Call-ID. */
+  #envelopeStage(): EnvelopeStage {
+    const forCall = (callId: string, act: (call: Call) => void): void => {
+      if (this.#stopped) return;
+      for (const call of this.#calls) if (call.id.startsWith(callId)) act(call);
+    };
+    this.#envelope = new EnvelopeStage({
+      self: this.config.address.aor,
+      certificates: this.certificates,
+      withoutCertificate: this.config.security.withoutCertificate,
+      hooks: {
+        view: (callId, view) => forCall(callId, (call) => call.setSdpProtection(view)),
+        fail: (callId, reason) => forCall(callId, (call) => call.failSecurity(reason)),
+        confirmPlain: (peer) => this.#confirmPlain(peer),
+      },
+    });
+    return this.#envelope;
+  }
+
+  /** Listens for `confirm-plain` questions (the store's hook). */
+  onPlainSdpQuestion(listener: (question: PlainSdpQuestion) => void): () => void {
+    return this.on('confirm-plain', listener);
+  }
+
+  #confirmPlain(peer: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), PLAIN_SDP_QUESTION_MS);
+      this.emit('confirm-plain', {
+        peer,
+        answer: (ok) => {
+          clearTimeout(timer);
+          resolve(ok && !this.#stopped);
+        },
+      });
+    });
+  }
+  /** Route-Security verdicts onto the calls they belong to. */
+  readonly #routeSecurity = new RouteSecurityCalls(() => this.#calls);
 
   #registeredState(): RegistrationState {
     const security = this.#auth?.status();
@@ -276,6 +364,9 @@ export class Phone extends Emitter<PhoneEvents> {
         return;
       }
       this.#track(call);
+      this.#routeSecurity.adopt(call, e.request.getHeader('Call-ID'));
+      const sdp = this.#envelope?.viewFor(call.id);
+      if (sdp) call.setSdpProtection(sdp);
       this.emit('incoming', call);
     });
   }

@@ -57,6 +57,8 @@ export interface KamailioConfigOptions {
   /** Core log level (`debug`): -1 error … 3 debug. */
   logLevel: number;
   moduleDir: string;
+  /** Send every initial request to this next hop over TCP instead of resolving its Request-URI. */
+  forwardTo?: { host: string; port: number };
 }
 
 /** The proxy's routing script: stateful relay to the Request-URI with Record-Route; loose routing in dialogs. */
@@ -125,7 +127,7 @@ request_route {
   loose_route();
 
   if (is_method("INVITE|SUBSCRIBE|REFER")) record_route();
-
+${o.forwardTo ? `\n  # Fixed next hop for requests outside dialogs.\n  $du = "sip:${o.forwardTo.host}:${o.forwardTo.port};transport=tcp";\n` : ''}
   if (!t_relay()) {
     xlog("L_ERR", "relay of $rm to $ru failed\\n");
     sl_reply_error();
@@ -153,6 +155,8 @@ export interface KamailioOptions {
   keepDir?: boolean;
   /** How long to wait for the proxy to answer its liveness probe. Default 15 s. */
   startTimeoutMs?: number;
+  /** See KamailioConfigOptions.forwardTo. */
+  forwardTo?: { host: string; port: number };
 }
 
 export interface KamailioInstance {
@@ -270,7 +274,7 @@ export async function startKamailio(o: KamailioOptions = {}): Promise<KamailioIn
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'keyhop-kamailio-'));
   const configPath = join(dir, 'kamailio.cfg');
   const logPath = join(dir, 'kamailio.log');
-  writeFileSync(configPath, kamailioConfig({ host, port, children: o.children ?? 2, logLevel: o.logLevel ?? 1, moduleDir: kamailioModuleDir() }));
+  writeFileSync(configPath, kamailioConfig({ host, port, children: o.children ?? 2, logLevel: o.logLevel ?? 1, moduleDir: kamailioModuleDir(), ...(o.forwardTo ? { forwardTo: o.forwardTo } : {}) }));
 
   const logFd = openSync(logPath, 'a');
   const args = ['-DD', '-E', '-f', configPath, '-w', dir, '-Y', dir, '-P', join(dir, 'kamailio.pid'), '-m', String(o.shmMb ?? 64), '-M', String(o.pkgMb ?? 8)];

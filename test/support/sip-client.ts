@@ -10,6 +10,10 @@ import { formatUri } from '../../src/sip/uri.js';
 import { parseMessage } from '../../src/sip/parser.js';
 import { createResponse, randomToken } from '../../src/sip/response.js';
 import { StreamFramer } from '../../src/sip/stream-framer.js';
+import { addEntry, copyChain, verifyChain, type ChainReport, type Level, type Transport, type VerifyOptions } from '../../src/hopsec/index.js';
+import { rawPublicKeyOfCertificate } from '../../src/server/proxy/route-security-keys.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export class RawSipClient {
   readonly received: SipMessage[] = [];
@@ -144,6 +148,11 @@ export class TestUa {
   readonly contact: string;
   readonly tag = randomToken(5);
   cseq = 1;
+  /**
+   * Route-Security (seeds 001/002): when set, every request this UA builds carries its own entry
+   * with this level (the UA's view of its link to the proxy), and its answers copy the request's chain.
+   */
+  routeSecurityLevel: Level | null = null;
 
   constructor(
     readonly client: RawSipClient,
@@ -172,31 +181,48 @@ export class TestUa {
     r.append('Contact', `<${this.contact}>`);
     for (const [k, v] of o.headers ?? []) r.append(k, v);
     if (o.body) r.setBody(o.body, 'application/sdp');
+    return this.withOwnEntry(r);
+  }
+
+  /** Adds this UA's Route-Security entry (when `routeSecurityLevel` is set): node = AOR, addr = its Via sent-by. */
+  withOwnEntry(r: SipRequest): SipRequest {
+    if (this.routeSecurityLevel === null) return r;
+    const addr = `${this.client.local.host}${this.client.local.port ? `:${this.client.local.port}` : ''}`;
+    addEntry(r, { node: this.aor, addr, level: this.routeSecurityLevel, transport: this.client.transport.toLowerCase() as Transport });
     return r;
   }
 
-  /** REGISTER, answering the Digest challenge with `algorithm`. Resolves with the final response. */
-  async register(opts: { expires?: number; algorithm?: DigestAlgorithm; password?: string } = {}): Promise<SipResponse> {
+  /**
+   * REGISTER, answering the Digest challenge with `algorithm`. Resolves with the final response.
+   * `body`: e.g. a base64 certificate request (`application/pkcs10`, seed 004), sent each time.
+   */
+  async register(opts: { expires?: number; algorithm?: DigestAlgorithm; password?: string; body?: { text: string; contentType: string } } = {}): Promise<SipResponse> {
     const callId = `${randomToken(8)}@reg`;
     const uri = `sip:${this.domain}`;
     const headers: Array<[string, string]> = opts.expires !== undefined ? [['Expires', String(opts.expires)]] : [];
-    this.client.send(this.request('REGISTER', uri, { to: `sip:${this.aor}`, callId, headers }));
+    const withBody = (r: SipRequest): SipRequest => {
+      if (opts.body) r.setBody(opts.body.text, opts.body.contentType).set('Content-Transfer-Encoding', 'base64');
+      return r;
+    };
+    this.client.send(withBody(this.request('REGISTER', uri, { to: `sip:${this.aor}`, callId, headers })));
     const first = await this.client.response((s) => s >= 200, 'REGISTER');
     if (first.status !== 401) return first;
     const alg = opts.algorithm ?? 'SHA-256';
     const chal = first.getAll('WWW-Authenticate').map(parseAuthValue).find((c) => c.params.get('algorithm') === alg);
     if (!chal) throw new Error(`No ${alg} challenge in ${first}`);
     const auth = digestHeader(alg, this.aor, opts.password ?? this.password, 'REGISTER', uri, chal.params);
-    this.client.send(this.request('REGISTER', uri, { to: `sip:${this.aor}`, callId, headers: [...headers, ['Authorization', auth]] }));
+    this.client.send(withBody(this.request('REGISTER', uri, { to: `sip:${this.aor}`, callId, headers: [...headers, ['Authorization', auth]] })));
     return this.client.response((s) => s >= 200, 'REGISTER');
   }
 
   /** A response to `req` with our tag, Record-Route copied (for 2xx/18x) and our Contact. */
-  answer(req: SipRequest, status: number, body?: string): SipResponse {
+  answer(req: SipRequest, status: number, body?: string, edit?: (res: SipResponse) => void): SipResponse {
     const res = createResponse(req, status, undefined, this.tag);
     for (const rr of req.getAll('Record-Route')) res.append('Record-Route', rr);
     if (status < 300 && status > 100) res.append('Contact', `<${this.contact}>`);
     if (body) res.setBody(body, 'application/sdp');
+    edit?.(res);
+    if (this.routeSecurityLevel !== null) copyChain(req, res);
     this.client.send(res);
     return res;
   }
@@ -213,8 +239,19 @@ export class TestUa {
     r.append('To', asCaller ? dialogMsg.get('To')! : dialogMsg.get('From')!);
     r.append('Call-ID', dialogMsg.callId);
     r.append('CSeq', `${cseq} ${method}`);
-    return r;
+    return this.withOwnEntry(r);
   }
+}
+
+/** The raw public keys of the proxies' certificates in a Keyhop data directory, by domain. */
+export function proxyKeys(dataDir: string, domains: readonly string[]): (node: string) => Uint8Array | undefined {
+  const keys = new Map(domains.map((d) => [d, rawPublicKeyOfCertificate(readFileSync(join(dataDir, 'pki', `${d}.crt`), 'utf8'), `${d} certificate`)]));
+  return (node) => keys.get(node);
+}
+
+/** `verifyChain` on a received message, as the callee (no own entry) or the caller (`own` = its AOR at the bottom). */
+export function checkChain(msg: SipMessage, keys: VerifyOptions['keys'], o: { minLevel?: Level; own?: string; allowUnattested?: boolean } = {}): ChainReport {
+  return verifyChain(msg, { keys, minLevel: o.minLevel ?? 0, ...(o.own ? { own: { node: o.own, position: 'bottom' as const } } : {}), ...(o.allowUnattested ? { allowUnattested: true } : {}) });
 }
 
 /** The URI of a message's Contact: the remote target of a dialog. */
