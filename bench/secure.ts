@@ -20,8 +20,9 @@
  * adds its signed entry. A third run repeats the Kerberos run with `routeSecurity.mode = off`, and a
  * micro-benchmark times adding and checking signed entries, for the "Route-Security" section.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { completeSecContext, getInitialCredentials, getServiceCredentials, initSecContext, micSigner, type KdcSend } from '../src/krb/client/index.js';
 import type { SecurityContext } from '../src/krb/client/context.js';
@@ -29,7 +30,9 @@ import { unwrapKdcProxyReply, wrapKdcProxyRequest, KKDCP_CONTENT_TYPE } from '..
 import { formatCredentials, parseAuthInfo, parseChallenges } from '../src/sipae/auth-headers.js';
 import { SecurityAssociation } from '../src/sipae/security-association.js';
 import { SipRequest, type SipMessage, type SipResponse } from '../src/sip/message.js';
-import { addEntry, checkTopEntry, publicKeyFromPrivate, verifyChain } from '../src/hopsec/index.js';
+import { addEntry, checkTopEntry, parseChain, verifyChain } from '../src/hopsec/index.js';
+import { ensureCa, ensureProxyCert } from '../src/server/pki.js';
+import { entryCrypto } from '../src/server/proxy/route-security-crypto.js';
 import type { RouteSecurityMode } from '../src/server/config.js';
 import { rawPrivateKey } from '../src/server/proxy/route-security-keys.js';
 import { contactOf, RawSipClient, SDP, TestUa } from '../test/support/sip-client.js';
@@ -337,24 +340,22 @@ async function run(mode: 'off' | 'require', routeSecurity: RouteSecurityMode = '
 // ───────────────────────────── Route-Security per message ─────────────────────────────
 
 interface RouteSecurityMicro {
-  /** µs to add one signed entry (addEntry with the proxy's key). */
-  addUs: number;
-  /** µs per signed entry to verify a whole chain (verifyChain of alice + A + B, divided by 2). */
-  verifyPerEntryUs: number;
-  /** µs of a proxy's work on one request: link check, chain check, own signed entry (B's view). */
-  proxyUs: number;
+  /** µs for a proxy to add its signed entry (OpenSSL, src/server/proxy/route-security-crypto.ts). */
+  proxyAddUs: number;
+  /** µs for a proxy to check the previous proxy's signature (OpenSSL). */
+  proxyVerifyUs: number;
+  /** µs of a proxy's whole work on one request: link check, chain structure, previous signature, own signed entry. */
+  proxyRequestUs: number;
+  /** µs to add one signed entry with the pure code the browser shares (addEntry with a key). */
+  pureAddUs: number;
+  /** µs per signed entry for a user agent's whole-chain check (verifyChain of alice + A + B, ÷ 2). */
+  pureVerifyPerEntryUs: number;
   batches: number;
   batchSize: number;
 }
 
 const MICRO_BATCHES = 15;
-const MICRO_BATCH_SIZE = 200;
-
-function proxyKey(): { priv: Uint8Array; pub: Uint8Array } {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const priv = rawPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'benchmark key');
-  return { priv, pub: publicKeyFromPrivate(priv) };
-}
+const MICRO_BATCH_SIZE = 100;
 
 /** An INVITE from alice as proxy A receives it: her own (unsigned) entry only. */
 function aliceInvite(i: number): SipRequest {
@@ -381,30 +382,54 @@ function medianUs<T>(prepare: (i: number) => T, op: (x: T) => void): number {
   return perOp[Math.floor(perOp.length / 2)]!;
 }
 
-function routeSecurityMicro(): RouteSecurityMicro {
-  const a = proxyKey();
-  const b = proxyKey();
-  const keys = (node: string): Uint8Array | undefined => (node === 'a.keyhop.test' ? a.pub : node === 'b.keyhop.test' ? b.pub : undefined);
-  const atB = (i: number): SipRequest => {
-    const r = aliceInvite(i);
-    addEntry(r, { node: 'a.keyhop.test', addr: '127.0.0.1:5071', level: 3, transport: 'tls' }, a.priv);
-    return r;
-  };
-  const atBob = (i: number): SipRequest => {
-    const r = atB(i);
-    addEntry(r, { node: 'b.keyhop.test', addr: '127.0.0.1:8080', level: 2, transport: 'ws' }, b.priv);
-    return r;
-  };
-  const addUs = medianUs(aliceInvite, (r) => addEntry(r, { node: 'a.keyhop.test', addr: '127.0.0.1:5071', level: 3, transport: 'tls' }, a.priv));
-  const verifyUs = medianUs(atBob, (r) => {
-    if (!verifyChain(r, { keys, minLevel: 0 }).ok) throw new Error('benchmark chain does not verify');
-  });
-  const proxyUs = medianUs(atB, (r) => {
-    if (!checkTopEntry(r, { expectedAddr: '127.0.0.1:5071', realLevel: 3, realTransport: 'tls', expectedNode: 'a.keyhop.test' }).ok) throw new Error('benchmark top entry fails');
-    if (!verifyChain(r, { keys, minLevel: 0, allowUnattested: true }).ok) throw new Error('benchmark chain does not verify');
-    addEntry(r, { node: 'b.keyhop.test', addr: '127.0.0.1:8080', level: 2, transport: 'ws' }, b.priv);
-  });
-  return { addUs, verifyPerEntryUs: verifyUs / 2, proxyUs, batches: MICRO_BATCHES, batchSize: MICRO_BATCH_SIZE };
+async function routeSecurityMicro(): Promise<RouteSecurityMicro> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyhop-bench-rs-'));
+  try {
+    const ca = await ensureCa(dir, null, null);
+    const pa = await ensureProxyCert(dir, ca, 'a.keyhop.test', '127.0.0.1', { cert: null, key: null });
+    const pb = await ensureProxyCert(dir, ca, 'b.keyhop.test', '127.0.0.1', { cert: null, key: null });
+    const certs = new Map([['a.keyhop.test', pa.cert], ['b.keyhop.test', pb.cert]]);
+    const a = entryCrypto(pa.key, certs);
+    const b = entryCrypto(pb.key, certs);
+    const keys = (node: string): Uint8Array | undefined => a.rawKey(node);
+    const rawA = rawPrivateKey(pa.key, 'benchmark key');
+    const fromA = { node: 'a.keyhop.test', addr: '127.0.0.1:5071', level: 3, transport: 'tls' } as const;
+    const fromB = { node: 'b.keyhop.test', addr: '127.0.0.1:8080', level: 2, transport: 'ws' } as const;
+    const atB = (i: number): SipRequest => {
+      const r = aliceInvite(i);
+      a.addSigned(r, fromA);
+      return r;
+    };
+    const atBob = (i: number): SipRequest => {
+      const r = atB(i);
+      b.addSigned(r, fromB);
+      return r;
+    };
+    const top = (r: SipRequest) => parseChain(r)[1]!;
+    const must = (ok: boolean | undefined, what: string): void => {
+      if (!ok) throw new Error(`benchmark ${what} failed`);
+    };
+    return {
+      proxyAddUs: medianUs(aliceInvite, (r) => a.addSigned(r, fromA)),
+      proxyVerifyUs: medianUs((i) => {
+        const r = atB(i);
+        return { r, e: top(r) };
+      }, ({ r, e }) => must(b.verifies(r, e), 'signature check')),
+      proxyRequestUs: medianUs(atB, (r) => {
+        const t = checkTopEntry(r, { expectedAddr: fromA.addr, realLevel: 3, realTransport: 'tls', expectedNode: fromA.node });
+        must(t.ok, 'link check');
+        must(verifyChain(r, { keys: () => undefined, minLevel: 0, allowUnattested: true }).failures.every((f) => f.reason === 'unknown-signer'), 'structure check');
+        if (t.ok) must(b.verifies(r, t.entry), 'signature check');
+        b.addSigned(r, fromB);
+      }),
+      pureAddUs: medianUs(aliceInvite, (r) => addEntry(r, fromA, rawA)),
+      pureVerifyPerEntryUs: medianUs(atBob, (r) => must(verifyChain(r, { keys, minLevel: 0 }).ok, 'whole-chain check')) / 2,
+      batches: MICRO_BATCHES,
+      batchSize: MICRO_BATCH_SIZE,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -431,9 +456,11 @@ function routeSecurityTable(m: RouteSecurityMicro, on: RunResult, off: RunResult
   const micro = [
     '| Per message (one Node thread, median of batches) | Time |',
     '|---|---|',
-    `| Add one signed entry (\`addEntry\`: digests + ECDSA P-256 signature) | ${us(m.addUs)} |`,
-    `| Check one signed entry (\`verifyChain\` of a 3-entry chain ÷ 2 signatures) | ${us(m.verifyPerEntryUs)} |`,
-    `| A proxy's work on one request (\`checkTopEntry\` + \`verifyChain\` of the chain so far + its own signed entry) | ${us(m.proxyUs)} |`,
+    `| Proxy: add its signed entry (OpenSSL ECDSA P-256) | ${us(m.proxyAddUs)} |`,
+    `| Proxy: check the previous proxy's signature (OpenSSL) | ${us(m.proxyVerifyUs)} |`,
+    `| Proxy: whole work on one request (link check, chain structure, previous signature, own signed entry) | ${us(m.proxyRequestUs)} |`,
+    `| User agent (pure JS, as in the browser): add a signed entry (\`addEntry\` with a key) | ${us(m.pureAddUs)} |`,
+    `| User agent (pure JS): check one signed entry (\`verifyChain\` of alice + A + B ÷ 2 signatures) | ${us(m.pureVerifyPerEntryUs)} |`,
   ];
   const rows: Array<[string, string, string, string]> = [
     ['Completed calls/s (0 failures required)', off.cps.toFixed(1), on.cps.toFixed(1), ratio(on.cps, off.cps)],
@@ -476,8 +503,8 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const loadBefore = loadAverage();
   process.stdout.write('Route-Security: timing entries …\n');
-  const micro = routeSecurityMicro();
-  process.stdout.write(`Route-Security: add ${us(micro.addUs)}, check ${us(micro.verifyPerEntryUs)} per signed entry, proxy ${us(micro.proxyUs)} per request\n`);
+  const micro = await routeSecurityMicro();
+  process.stdout.write(`Route-Security: proxy adds in ${us(micro.proxyAddUs)}, checks in ${us(micro.proxyVerifyUs)}, ${us(micro.proxyRequestUs)} per request; pure JS adds in ${us(micro.pureAddUs)}, checks in ${us(micro.pureVerifyPerEntryUs)}\n`);
   const digest = await run('off');
   await sleep(1_000);
   const kerberos = await run('require');
@@ -539,8 +566,10 @@ function routeSecurityBody(m: RouteSecurityMicro, on: RunResult, off: RunResult,
     '',
     `Command: \`npm run bench:secure\` (same run as "${SECTION}"), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     '',
-    `Per message: the pure code of \`src/hopsec\` in the load generator's process before the calls start; each figure is the median over`,
-    `${m.batches} batches of ${m.batchSize} messages of the time per message (an INVITE with alice's unsigned entry, then A's and B's signed entries).`,
+    'Per message: in the load generator\'s process before the calls start, on an INVITE with alice\'s unsigned entry, then A\'s and B\'s',
+    `signed entries; each figure is the median over ${m.batches} batches of ${m.batchSize} messages of the time per message. Proxies sign and check`,
+    'signatures with OpenSSL (`src/server/proxy/route-security-crypto.ts`) around the pure code\'s signing input; user agents use the',
+    'pure-JS curve of `src/hopsec` (the browser\'s code), shown for comparison.',
     'Per call: the Kerberos run of "Signed calls" (users add their own entries, callees copy chains, every proxy checks the chain',
     `and signs its entry on each INVITE, ACK and BYE, and checks its entry on each response), against the same run with`,
     '`routeSecurity.mode = off` (a benchmark switch: no entries added or checked), started afresh in the same invocation.',

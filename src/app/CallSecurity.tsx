@@ -21,7 +21,7 @@ export function CallSecurity({ call }: { call?: CallSnapshot }) {
       {route && route.hops.length > 0 && (
         <ol className="hops" aria-label="Hops in path order">
           {route.hops.map((hop, i) => (
-            <Hop key={`${i}-${hop.node}`} hop={hop} next={route.hops[i + 1]?.node ?? receiver} minLevel={route.minLevel} />
+            <Hop key={`${i}-${hop.node}`} hop={hop} next={route.hops[i + 1]?.node ?? receiver} minLevel={route.minLevel} mine={shown.direction === 'outgoing'} />
           ))}
         </ol>
       )}
@@ -35,14 +35,21 @@ function RouteVerdict({ route }: { route: RouteSecurityView }) {
   return <p className="error">Route check failed: {route.problem ?? 'the signalling path does not meet your minimum'}</p>;
 }
 
-const SIGNATURE_WORDS: Record<HopView['signature'], string> = {
-  verified: 'signature verified',
-  own: 'caller’s own entry, vouched for by its proxy',
-  unattested: 'unattested: nobody vouches for this hop',
-  failed: 'signature failed',
-};
+function signatureWords(hop: HopView, next: string, mine: boolean): string {
+  switch (hop.signature) {
+    case 'verified':
+      return 'signature verified';
+    case 'own':
+      return `${mine ? 'your' : 'the caller’s'} own entry, vouched for by ${next}`;
+    case 'unattested':
+      return 'unattested: nobody vouches for this hop';
+    case 'failed':
+      return 'signature failed';
+  }
+}
 
-function Hop({ hop, next, minLevel }: { hop: HopView; next: string; minLevel: number }) {
+/** `mine`: this phone placed the call, so the first hop is its own. */
+function Hop({ hop, next, minLevel, mine }: { hop: HopView; next: string; minLevel: number; mine: boolean }) {
   const weak = hop.level < minLevel;
   const warning = hop.problem ?? (weak ? `This hop is below your minimum of level ${minLevel}` : hop.signature === 'unattested' ? 'Nobody vouches for this hop' : hop.level < 2 ? 'Messages on this hop could be altered undetected' : null);
   return (
@@ -59,7 +66,7 @@ function Hop({ hop, next, minLevel }: { hop: HopView; next: string; minLevel: nu
       {' · '}
       <span className="hop-auth">{hop.level >= 1 ? 'authenticated' : 'not authenticated'}</span>
       {' · '}
-      <span className="hop-signature">{SIGNATURE_WORDS[hop.signature]}</span>
+      <span className="hop-signature">{signatureWords(hop, next, mine)}</span>
       {warning && (
         <>
           {' '}
@@ -86,7 +93,9 @@ function SdpProtection({ sdp, peer }: { sdp: SdpProtectionView | null; peer: str
   }
   return (
     <div className="sdp-protection">
-      <h3>Call setup (SDP)</h3>
+      <p>
+        <strong>Call setup (SDP)</strong>
+      </p>
       <p className={sdp && (!sdp.sealed || sdp.peerSignature === 'failed') ? 'error' : 'hint'}>
         {text}
         {sdp ? ` ${PEER_SIGNATURE_WORDS[sdp.peerSignature](peer)}` : ''}

@@ -9,7 +9,8 @@ const KEYS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /**
- * Twelve keys. Each button's accessible name is its symbol ("5", "*", "#"); with focus inside
+ * Twelve keys. Each button's accessible name is its symbol ("5", "*", "#"; the letters are hidden
+ * from screen readers); with focus inside
  * the pad, typing those characters presses them too.
  */
 export function DialPad({ label, onKey, disabled = false }: { label: string; onKey: (key: string) => void; disabled?: boolean }) {
@@ -28,10 +29,8 @@ export function DialPad({ label, onKey, disabled = false }: { label: string; onK
   return (
     <div className="dial-pad" role="group" aria-label={label} onKeyDown={typed}>
       {KEYS.map(([key, letters]) => (
-        <button key={key} type="button" className="key" aria-label={key} disabled={disabled} onClick={() => press(key)}>
-          <span className="key-digit" aria-hidden="true">
-            {key}
-          </span>
+        <button key={key} type="button" className="key" disabled={disabled} onClick={() => press(key)}>
+          <span className="key-digit">{key}</span>
           <span className="key-letters" aria-hidden="true">
             {letters}
           </span>

@@ -46,7 +46,7 @@ export function History() {
                   {when(e.startedAt)} · {result(e)} · <span className={`badge-text level-${e.security.level}`}>{e.security.label}</span>
                 </span>
               </span>
-              <button type="button" className="small" aria-label={`Call ${e.peer} again`} disabled={busy} onClick={() => dial(e.peer)}>
+              <button type="button" className="small" aria-label={`Redial ${e.peer}`} disabled={busy} onClick={() => dial(e.peer)}>
                 Redial
               </button>
             </li>

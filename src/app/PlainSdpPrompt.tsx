@@ -7,7 +7,9 @@ import { usePhone } from './store.js';
 export function PlainSdpPrompt() {
   const question = usePhone((s) => s.plainSdpQuestion);
   const answer = usePhone((s) => s.answerPlainSdp);
-  if (!question) return null;
+  // Once the call is hung up the question is moot (the phone counts it as no).
+  const calling = usePhone((s) => s.call?.phase === 'calling');
+  if (!question || !calling) return null;
   return (
     <div className="card plain-sdp-prompt" role="alertdialog" aria-label="Send unencrypted?" aria-describedby="plain-sdp-question">
       <p id="plain-sdp-question">

@@ -246,7 +246,7 @@ export class Phone extends Emitter<PhoneEvents> {
       hooks: {
         view: (callId, view) => forCall(callId, (call) => call.setSdpProtection(view)),
         fail: (callId, reason) => forCall(callId, (call) => call.failSecurity(reason)),
-        confirmPlain: (peer) => this.#confirmPlain(peer),
+        confirmPlain: (peer, callId) => this.#confirmPlain(peer, callId),
       },
     });
     return this.#envelope;
@@ -257,14 +257,15 @@ export class Phone extends Emitter<PhoneEvents> {
     return this.on('confirm-plain', listener);
   }
 
-  #confirmPlain(peer: string): Promise<boolean> {
+  #confirmPlain(peer: string, callId: string): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), PLAIN_SDP_QUESTION_MS);
       this.emit('confirm-plain', {
         peer,
         answer: (ok) => {
           clearTimeout(timer);
-          resolve(ok && !this.#stopped);
+          // A call hung up while the question was open stays unsent.
+          resolve(ok && !this.#stopped && [...this.#calls].some((call) => call.id.startsWith(callId) && !call.isOver));
         },
       });
     });

@@ -221,6 +221,29 @@ describe('a reader proxy (seed 003 embodiment 2)', () => {
     expect(callEvents(after, A, callId).at(-1)).toMatchObject({ event: 'closed', detail: 'BYE' });
   });
 
+  it("lets the callee's proxy be the reader, and closes on the callee's BYE", async () => {
+    const alice = await d.ua('alice');
+    const bob = await d.ua('bob');
+    const callId = `chosen-b-${Date.now()}@test`;
+    const offer = await d.seal('alice', 'bob', [B], OFFER, callId);
+    const { got } = await invite(alice, bob, callId, offer.der, B);
+    const answer = await d.seal('bob', 'alice', [B], ANSWER, callId, offer.contentKey);
+    bob.answer(got, 200, undefined, (res) => seal(res, answer.der, B));
+    const ok = await alice.client.response(200, 'INVITE');
+    alice.client.send(alice.inDialog('ACK', ok, true, contactOf(ok), 1));
+    await bob.client.request('ACK');
+    const dialog = await d.until((p) => p[B]!.pinholes.find((x) => x.callId === callId && x.pinholes.length === 3), 'both sides at B');
+    expect(dialog.pinholes.find((h) => h.side === 'callee')).toMatchObject({ address: '198.51.100.5', port: 5004 });
+    expect(callEvents(await d.pinholes(), A, callId)).toEqual([]);
+
+    bob.client.send(bob.inDialog('BYE', got, false, contactOf(got), 1));
+    alice.answer(await alice.client.request('BYE'), 200);
+    await bob.client.response(200, 'BYE');
+    const after = await d.pinholes();
+    expect(after[B]!.pinholes.filter((x) => x.callId === callId)).toEqual([]);
+    expect(callEvents(after, B, callId).at(-1)).toMatchObject({ event: 'closed', detail: 'BYE' });
+  });
+
   it('closes the pinholes of a call the callee refuses', async () => {
     const alice = await d.ua('alice');
     const bob = await d.ua('bob');
@@ -358,10 +381,10 @@ describe('a reader proxy (seed 003 embodiment 2)', () => {
   });
 });
 
-describe('faults.alterBody', () => {
+describe('faults.alterBody, and a short idle limit', () => {
   let d: Deployment;
   beforeAll(async () => {
-    d = await Deployment.start({ faults: { alterBody: [A] } });
+    d = await Deployment.start({ faults: { alterBody: [A] }, pinholes: { maxIdleSeconds: 1 } });
   });
   afterAll(async () => {
     await d.fx.stop();
@@ -385,5 +408,20 @@ describe('faults.alterBody', () => {
     const ok = await alice.client.response(200, 'INVITE');
     expect(ok.bodyText()).not.toBe(res.bodyText());
     await expect(d.open(bodyDer(ok), 'alice', callId)).rejects.toMatchObject({ code: 'bad-ciphertext' });
+  });
+
+  it('the reader still opens what it received, and closes pinholes of a dialog that goes quiet', async () => {
+    const alice = await d.ua('alice');
+    const bob = await d.ua('bob');
+    const callId = `idle-${Date.now()}@test`;
+    const offer = await d.seal('alice', 'bob', [A], OFFER, callId);
+    const inv = alice.request('INVITE', `sip:${bob.aor}`, { callId });
+    seal(inv, offer.der, A);
+    alice.client.send(inv);
+    await bob.client.request('INVITE');
+    await d.until((p) => p[A]!.pinholes.find((x) => x.callId === callId), 'the offer at A');
+    const closed = await d.until((p) => callEvents(p, A, callId).find((e) => e.event === 'closed'), 'the idle close at A');
+    expect(closed.detail).toBe('no message for 1 s');
+    expect((await d.pinholes())[A]!.pinholes.filter((x) => x.callId === callId)).toEqual([]);
   });
 });

@@ -22,7 +22,10 @@ export function ensureAdminToken(configured: string | null, dataDir: string): { 
   const file = join(dataDir, TOKEN_FILE);
   if (existsSync(file)) {
     const token = readFileSync(file, 'utf8').trim();
-    if (token) return { token, file };
+    if (token) {
+      chmodSync(file, 0o600);
+      return { token, file };
+    }
   }
   const token = randomBytes(32).toString('base64url');
   writeFileSync(file, token + '\n', { mode: 0o600 });

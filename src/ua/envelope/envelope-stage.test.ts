@@ -225,6 +225,25 @@ describe('the envelope stage, sealing and opening the offer', () => {
     expect(await rawKey((await openAs(holdAnswer, proxyA)).contentKey)).toBe(renewed);
   });
 
+  it('renews the content key once it is older than the configured age', async () => {
+    let now = 1_000_000;
+    const stage = new EnvelopeStage({
+      self: 'alice@a.keyhop.test',
+      certificates: certificatesOf(alice),
+      withoutCertificate: 'refuse',
+      hooks: { view: () => undefined, fail: () => undefined, confirmPlain: async () => false },
+      renewal: { maxUses: 1000, maxAgeMs: 60_000 },
+      now: () => now,
+    });
+    stage.prepareCall('bob@b.keyhop.test', { readers: [], peerCert: Promise.resolve(bob.cert) });
+    const key = async (raw: string | null | Promise<string | null>) => rawKey((await openAs(envelopeOf(await raw), bob)).contentKey);
+    const first = await key(stage.outgoing(invite()));
+    now += 59_000;
+    expect(await key(stage.outgoing(reInvite(314160)))).toBe(first);
+    now += 2_000;
+    expect(await key(stage.outgoing(reInvite(314161)))).not.toBe(first);
+  });
+
   it('keeps one key for the dialog while under the limit', async () => {
     const { a, b, sealed } = await placeCall([]);
     await b.receive(sealed!);

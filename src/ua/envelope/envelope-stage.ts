@@ -37,8 +37,8 @@ export interface EnvelopeHooks {
   view(callId: string, view: SdpProtectionView): void;
   /** The call with this Call-ID must end: a message about it could not be sealed or opened. */
   fail(callId: string, reason: string): void;
-  /** Asks the person whether to call `peer`, who has no certificate, with unencrypted SDP. */
-  confirmPlain(peer: string): Promise<boolean>;
+  /** Asks the person whether to call `peer`, who has no certificate, with unencrypted SDP (call `callId`). */
+  confirmPlain(peer: string, callId: string): Promise<boolean>;
 }
 
 export interface EnvelopeStageOptions {
@@ -168,7 +168,7 @@ export class EnvelopeStage implements SocketStage {
   /** The callee has no certificate: the person's setting decides between refusing and asking. */
   async #withoutCertificate(callId: string, peer: string, raw: string): Promise<string | null> {
     const ask = this.#options.withoutCertificate === 'ask';
-    if (ask && (await this.#options.hooks.confirmPlain(peer).catch(() => false))) {
+    if (ask && (await this.#options.hooks.confirmPlain(peer, callId).catch(() => false))) {
       const dialog = this.#remember(callId, { peer, peerCert: null, readers: [], mode: 'plain' });
       dialog.problem = `${peer} has no certificate: this call's media description travels unencrypted, readable by every server on the way`;
       this.#show(callId, dialog);

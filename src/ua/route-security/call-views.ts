@@ -27,7 +27,10 @@ export class RouteSecurityCalls {
       }
       return;
     }
-    call.setRouteSecurity(c.view);
+    // A request from the other side in the call (a re-INVITE) runs the path the other way round:
+    // it replaces the view only to show a problem.
+    const sameWay = (c.role === 'caller') === (call.snapshot.direction === 'outgoing');
+    if (sameWay || !c.view.ok) call.setRouteSecurity(c.view);
     if (c.endCall) endCall(call, c.view.problem ?? 'The call route failed its security check', c.status);
   }
 

@@ -201,6 +201,11 @@ describe('Route-Security stage: the callee checks the chain and copies it into e
       `The hop from ${PROXY_B} to ${BOB} is unattested: ${PROXY_B} did not sign its entry`,
     );
 
+    // With minimum 0 ("none") the unattested hop is accepted.
+    const lenient = harness(BOB, { minLevel: 0 });
+    expect(lenient.in(inv.toString())).not.toBeNull();
+    expect(lenient.checked[0]!.view.hops[2]!.signature).toBe('unattested');
+
     const bare = request(jssipRequest('INVITE', { from: ALICE }));
     expect(bob.in(bare.toString())).toBeNull();
     expect(refusalFromWarnings(parse(bob.replies[1]!).getAll('Warning'))!.why).toBe('The call arrived without a Route-Security chain, so nothing vouches for its path');

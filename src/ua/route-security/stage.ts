@@ -55,6 +55,8 @@ export interface ChainChecked {
 const REMEMBERED = 64;
 
 export function routeSecurityStage(options: RouteSecurityOptions): SocketStage {
+  // Minimum 0 ("none") accepts hops nobody vouches for; integrity failures still count.
+  const policy = { keys: options.keys, minLevel: options.minLevel, allowUnattested: options.minLevel === 0 };
   /** Chains of received requests (top entry first), by transaction. */
   const chains = new Map<string, string[]>();
 
@@ -88,7 +90,7 @@ export function routeSecurityStage(options: RouteSecurityOptions): SocketStage {
     const key = transactionKey(req);
     if (key !== null) remember(key, chainValues(req));
     if (req.method !== 'INVITE') return raw;
-    const report = verifyChain(req, { keys: options.keys, minLevel: options.minLevel });
+    const report = verifyChain(req, policy);
     const view = routeSecurityView(report, perspective(options.aor, 'self', 'request'));
     const refused = !report.ok;
     if (refused) context.reply(refusalResponse(req, options.aor, reportProblem(report, perspective(options.aor, 'peer', 'request'))!));
@@ -100,7 +102,7 @@ export function routeSecurityStage(options: RouteSecurityOptions): SocketStage {
     const { method } = res.cseq;
     // 100 is hop-by-hop; 401/407 challenges are the auth stage's and the request is sent again.
     if (method !== 'INVITE' || res.status === 100 || res.status === 401 || res.status === 407) return raw;
-    const report = verifyChain(res, { keys: options.keys, minLevel: options.minLevel, own: { node: options.aor, position: 'bottom' } });
+    const report = verifyChain(res, { ...policy, own: { node: options.aor, position: 'bottom' } });
     const view = routeSecurityView(report, perspective(calleeOf(res), 'self', 'response'));
     options.onChecked?.({ callId: res.callId, role: 'caller', status: res.status, view, refused: false, endCall: !report.ok && res.status < 300 });
     return raw;
