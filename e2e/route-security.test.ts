@@ -34,7 +34,7 @@ describe('Route-Security in the browser', () => {
     await bob.page.getByText('Incoming call from alice@a.keyhop.test').waitFor({ timeout: 15_000 });
 
     const atBob = await hops(bob, 3);
-    expect(atBob[0]).toMatch(/^alice@a\.keyhop\.test → a\.keyhop\.test · ws · level 2 .*· authenticated · caller’s own entry, vouched for by a\.keyhop\.test/);
+    expect(atBob[0]).toMatch(/^alice@a\.keyhop\.test → a\.keyhop\.test · ws · level 2 .*· authenticated · the caller’s own entry, vouched for by a\.keyhop\.test/);
     expect(atBob[1]).toMatch(/^a\.keyhop\.test → b\.keyhop\.test · tls · level 3 .*· authenticated · signature verified/);
     expect(atBob[2]).toMatch(/^b\.keyhop\.test → you · ws · level 2 .*· authenticated · signature verified/);
     await expect.poll(() => bob.callSecurity().innerText()).toMatch(/Every hop checked out/);

@@ -115,8 +115,8 @@ describe('the softphone in a call', () => {
     await alice.waitIdle();
     await bob.waitIdle();
     await until('two history entries on alice', async () => ((await aliceHistory.getByRole('listitem').count()) === 2 ? true : undefined));
-    await aliceHistory.getByRole('listitem').first().filter({ hasText: 'Not answered' }).waitFor();
-    await bob.page.getByRole('list', { name: 'Call history' }).getByRole('listitem').first().filter({ hasText: 'Missed or declined' }).waitFor();
+    await aliceHistory.getByRole('listitem').first().filter({ hasText: 'Declined' }).waitFor();
+    await bob.page.getByRole('list', { name: 'Call history' }).getByRole('listitem').first().filter({ hasText: 'Declined' }).waitFor();
 
     // The history lives in IndexedDB: it is there after reloading and signing in again.
     await alice.page.reload();

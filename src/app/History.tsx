@@ -2,10 +2,12 @@ import type { HistoryEntry } from './history.js';
 import { formatDuration } from './status-text.js';
 import { usePhone } from './store.js';
 
+const RESULT_WORDS = { declined: 'Declined', missed: 'Missed', 'not-answered': 'Not answered', failed: 'Failed' } as const;
+
 function result(e: HistoryEntry): string {
   if (e.durationMs !== null) return `Talked ${formatDuration(e.durationMs)}`;
-  if (e.failed) return 'Failed';
-  return e.direction === 'incoming' ? 'Missed or declined' : 'Not answered';
+  // Entries written before results were recorded have none.
+  return e.result && e.result !== 'answered' ? RESULT_WORDS[e.result] : e.failed ? 'Failed' : 'Not answered';
 }
 
 function when(ms: number): string {

@@ -1,6 +1,23 @@
 import type { CallDirection } from '../ua/states.js';
 import type { SecuritySummary } from './security-summary.js';
 
+/** How a call went, in one word for the history list. */
+export type CallResult = 'answered' | 'declined' | 'missed' | 'not-answered' | 'failed';
+
+/** Status codes by which a callee turns a call down. */
+const DECLINES = new Set([486, 600, 603]);
+
+/** `declinedHere`: the person pressed Decline on this incoming call. */
+export function callResult(
+  call: { direction: CallDirection; establishedAt: number | null; outcome: { alert: boolean; statusCode: number | null } | null },
+  declinedHere: boolean,
+): CallResult {
+  if (call.establishedAt !== null) return 'answered';
+  if (declinedHere || (call.direction === 'outgoing' && DECLINES.has(call.outcome?.statusCode ?? 0))) return 'declined';
+  if (call.direction === 'incoming') return 'missed';
+  return call.outcome?.alert ? 'failed' : 'not-answered';
+}
+
 /** One finished call, as the history list shows it. */
 export interface HistoryEntry {
   readonly id: string;
@@ -17,6 +34,7 @@ export interface HistoryEntry {
   readonly outcome: string;
   /** The call failed for a reason the person did not cause. */
   readonly failed: boolean;
+  readonly result: CallResult;
   readonly security: Pick<SecuritySummary, 'level' | 'label'>;
 }
 

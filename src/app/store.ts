@@ -9,7 +9,7 @@ import type { CallOptions, PlainSdpQuestion } from '../ua/phone.js';
 import type { CallOutcome, CallSnapshot, RegistrationState } from '../ua/states.js';
 import { DEFAULT_ACCOUNT, loadAccount, saveAccount, type AccountSettings } from './account.js';
 import { qualityFrom, type CallQuality } from './call-quality.js';
-import { indexedDbHistory, type HistoryEntry, type HistoryStore } from './history.js';
+import { callResult, indexedDbHistory, type HistoryEntry, type HistoryStore } from './history.js';
 import { summarizeSecurity } from './security-summary.js';
 import { fetchServerInfo, NO_SERVER_INFO, type ServerInfo } from './server-info.js';
 
@@ -172,6 +172,8 @@ export function createPhoneStore(deps: StoreDeps = browserDeps): StoreApi<PhoneS
   let stats: ReturnType<typeof setInterval> | null = null;
   let attempt = 0;
   let pending = 0;
+  /** The incoming call the person declined, so the history says "Declined" rather than "Missed". */
+  let declined: string | null = null;
 
   return createStore<PhoneState>()((set, get) => {
     const stopStats = (): void => {
@@ -209,6 +211,7 @@ export function createPhoneStore(deps: StoreDeps = browserDeps): StoreApi<PhoneS
         durationMs: snapshot.establishedAt !== null ? Date.now() - snapshot.establishedAt : null,
         outcome: snapshot.outcome?.text ?? (snapshot.phase === 'failed' ? 'The call did not connect' : 'Call ended'),
         failed: snapshot.outcome?.alert ?? false,
+        result: callResult(snapshot, declined === snapshot.id),
         security: { level: security.level, label: security.label },
       };
       set((s) => ({ history: [entry, ...s.history.filter((e) => e.id !== entry.id)] }));
@@ -425,7 +428,9 @@ export function createPhoneStore(deps: StoreDeps = browserDeps): StoreApi<PhoneS
       },
 
       decline() {
-        call?.decline(486);
+        if (!call) return;
+        declined = call.snapshot.id;
+        call.decline(486);
       },
 
       hangUp() {

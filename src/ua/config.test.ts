@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSipAddress } from './address.js';
-import { checkWebSocketUrl, phoneConfig, webSocketUrlFor } from './config.js';
+import { checkWebSocketUrl, DEFAULT_CALL_SECURITY, phoneConfig, webSocketUrlFor } from './config.js';
 
 const alice = parseSipAddress('alice@a.keyhop.test')!;
 
@@ -24,7 +24,13 @@ describe('phoneConfig', () => {
       password: 'alice-pass',
       address: alice,
       origin: 'http://127.0.0.1:5000',
+      security: DEFAULT_CALL_SECURITY,
     });
+  });
+
+  it('takes the security choices made at sign-in over the defaults', () => {
+    const config = phoneConfig({ address: alice, password: 'alice-pass', security: { minHopLevel: 3, sdpReaders: ['a.keyhop.test'] } }, 'http://127.0.0.1:5000');
+    expect(config.security).toEqual({ minHopLevel: 3, sdpReaders: ['a.keyhop.test'], withoutCertificate: 'refuse' });
   });
 
   it('uses an explicit WebSocket URL when one is given', () => {
