@@ -24,11 +24,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { completeSecContext, getInitialCredentials, getServiceCredentials, initSecContext, micSigner, type KdcSend } from '../src/krb/client/index.js';
-import type { SecurityContext } from '../src/krb/client/context.js';
-import { unwrapKdcProxyReply, wrapKdcProxyRequest, KKDCP_CONTENT_TYPE } from '../src/krb/kkdcp.js';
-import { formatCredentials, parseAuthInfo, parseChallenges } from '../src/sipae/auth-headers.js';
-import { SecurityAssociation } from '../src/sipae/security-association.js';
 import { SipRequest, type SipMessage, type SipResponse } from '../src/sip/message.js';
 import { addEntry, checkTopEntry, parseChain, verifyChain } from '../src/hopsec/index.js';
 import { ensureCa, ensureProxyCert } from '../src/server/pki.js';
@@ -36,6 +31,7 @@ import { entryCrypto } from '../src/server/proxy/route-security-crypto.js';
 import type { RouteSecurityMode } from '../src/server/config.js';
 import { rawPrivateKey } from '../src/server/proxy/route-security-keys.js';
 import { contactOf, RawSipClient, SDP, TestUa } from '../test/support/sip-client.js';
+import { KerberosUa } from '../test/support/kerberos-ua.js';
 import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
 import type { ProcessFilter } from './proc.js';
 import { benchAccounts } from './secure-proxy.js';
@@ -101,34 +97,29 @@ class VerifyError extends Error {}
 
 /** One virtual user on its own WebSocket; signs and verifies when it holds a security association. */
 class VirtualUa {
-  sa: SecurityAssociation | null = null;
+  readonly krb: KerberosUa;
   verified = 0;
 
   constructor(
     readonly ua: TestUa,
-    readonly user: string,
-    readonly password: string,
-  ) {}
+    httpUrl: string,
+  ) {
+    this.krb = new KerberosUa(ua, httpUrl, REALM);
+  }
 
   get client(): RawSipClient {
     return this.ua.client;
   }
 
-  sign(req: SipRequest, gssapiData?: string): SipRequest {
-    const sa = this.sa;
-    if (!sa) return req;
-    const { head, response } = sa.sign(req);
-    req.append('Proxy-Authorization', formatCredentials({
-      realm: REALM, targetname: sa.targetname, version: 4, crand: head.rand, cnum: head.num, response,
-      ...(sa.opaque ? { opaque: sa.opaque } : {}), ...(gssapiData ? { gssapiData } : {}),
-    }));
-    return req;
+  sign(req: SipRequest): SipRequest {
+    return this.krb.sa ? this.krb.sign(req) : req;
   }
 
   /** Throws unless the proxy's signature on `m` verifies (Kerberos run only). */
   check<T extends SipMessage>(m: T): T {
-    if (!this.sa) return m;
-    const r = this.sa.verify(m);
+    const sa = this.krb.sa;
+    if (!sa) return m;
+    const r = sa.verify(m);
     if (!r.ok) throw new VerifyError(`signature on "${m.startLine()}" did not verify: ${JSON.stringify(r)}`);
     this.verified++;
     return m;
@@ -143,44 +134,11 @@ class VirtualUa {
   }
 
   /** AS + TGS through /KdcProxy, then REGISTER with the AP-REQ; the AP-REP and rspauth must verify. */
-  async kerberosRegister(send: KdcSend): Promise<void> {
-    const uri = `sip:${this.ua.domain}`;
-    const callId = `${Math.random().toString(36).slice(2)}@krb-bench`;
-    this.client.send(this.ua.request('REGISTER', uri, { to: `sip:${this.ua.aor}`, callId, cseq: 1 }));
-    const challenge = await this.client.response((s) => s >= 200, 'REGISTER');
-    const chal = parseChallenges(challenge.getAll('Proxy-Authenticate'))[0];
-    if (!chal) throw new Error(`${this.ua.aor}: no Kerberos challenge in ${challenge.status}`);
-    const tgt = await getInitialCredentials({ client: `${this.user}@${REALM}`, password: this.password, send });
-    const svc = await getServiceCredentials({ tgt, server: `${chal.targetname}@${REALM}`, send });
-    const start = initSecContext(svc);
-    if (!start.mutual) throw new Error('expected mutual authentication');
-    const pendingCtx: SecurityContext = {
-      keys: { sessionKey: svc.sessionKey, initiatorSubkey: start.pending.initiatorSubkey },
-      flags: start.pending.flags, client: svc.client, server: svc.server, endtime: svc.endtime,
-      initiatorSeq: start.pending.initiatorSeq, acceptorSeq: 0,
-    };
-    const sa = new SecurityAssociation(chal);
-    sa.acquiring();
-    sa.pending(micSigner(pendingCtx, 'initiator'));
-    this.sa = sa;
-    const req = this.ua.request('REGISTER', uri, { to: `sip:${this.ua.aor}`, callId, cseq: 2 });
-    this.client.send(this.sign(req, Buffer.from(start.token).toString('base64')));
-    const final = await this.client.response((s) => s >= 200, 'REGISTER');
+  async kerberosRegister(): Promise<void> {
+    const final = await this.krb.register();
     if (final.status !== 200) throw new Error(`${this.ua.aor}: Kerberos REGISTER got ${final.status}`);
-    const info = parseAuthInfo(final.getAll('Proxy-Authentication-Info')[0] ?? '');
-    if (!info?.gssapiData) throw new Error(`${this.ua.aor}: no AP-REP in the 200 OK`);
-    const ctx = completeSecContext(start.pending, new Uint8Array(Buffer.from(info.gssapiData, 'base64')));
-    sa.established(micSigner(ctx, 'initiator'), info.opaque, ctx.endtime.getTime());
-    this.check(final);
+    this.verified++;
   }
-}
-
-function kdcSend(httpUrl: string): KdcSend {
-  return async (request, realm) => {
-    const res = await fetch(`${httpUrl}/KdcProxy`, { method: 'POST', headers: { 'Content-Type': KKDCP_CONTENT_TYPE }, body: new Uint8Array(wrapKdcProxyRequest(request, realm)) });
-    if (res.status !== 200) throw new Error(`KdcProxy answered ${res.status}`);
-    return unwrapKdcProxyReply(new Uint8Array(await res.arrayBuffer()));
-  };
 }
 
 // ───────────────────────────── one run ─────────────────────────────
@@ -267,14 +225,13 @@ async function run(mode: 'off' | 'require', routeSecurity: RouteSecurityMode = '
     const mk = async (acc: { user: string; aor: string; password: string }, url: string): Promise<VirtualUa> => {
       const c = await RawSipClient.ws(url);
       clients.push(c);
-      return new VirtualUa(new TestUa(c, acc.aor, acc.password), acc.user, acc.password);
+      return new VirtualUa(new TestUa(c, acc.aor, acc.password), k.httpUrl);
     };
     const as = await Promise.all(callers.map((acc) => mk(acc, k.wsA)));
     const bs = await Promise.all(callees.map((acc) => mk(acc, k.wsB)));
-    const send = kdcSend(k.httpUrl);
     const t0 = performance.now();
     // One user after another, so that the sign-in time per user is comparable between the runs.
-    for (const u of [...as, ...bs]) await (mode === 'off' ? u.digestRegister() : u.kerberosRegister(send));
+    for (const u of [...as, ...bs]) await (mode === 'off' ? u.digestRegister() : u.kerberosRegister());
     const signInMs = performance.now() - t0;
     process.stdout.write(`${label}: ${as.length + bs.length} users signed in in ${signInMs.toFixed(0)} ms\n`);
     // From now on each request carries the user's own entry at the real level of its WebSocket:
@@ -459,7 +416,7 @@ function routeSecurityTable(m: RouteSecurityMicro, on: RunResult, off: RunResult
     `| Proxy: add its signed entry (OpenSSL ECDSA P-256) | ${us(m.proxyAddUs)} |`,
     `| Proxy: check the previous proxy's signature (OpenSSL) | ${us(m.proxyVerifyUs)} |`,
     `| Proxy: whole work on one request (link check, chain structure, previous signature, own signed entry) | ${us(m.proxyRequestUs)} |`,
-    `| User agent (pure JS, as in the browser): add a signed entry (\`addEntry\` with a key) | ${us(m.pureAddUs)} |`,
+    `| Pure JS (the code the browser shares), for comparison: add a signed entry (\`addEntry\` with a key) | ${us(m.pureAddUs)} |`,
     `| User agent (pure JS): check one signed entry (\`verifyChain\` of alice + A + B ÷ 2 signatures) | ${us(m.pureVerifyPerEntryUs)} |`,
   ];
   const rows: Array<[string, string, string, string]> = [

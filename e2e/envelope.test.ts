@@ -2,8 +2,9 @@
  * Sealed SDP end to end (seed 003): alice calls bob choosing proxy A as an SDP reader. Audio flows
  * both ways, nothing that crossed either page's WebSocket carries SDP in clear, both people see in
  * "Call security" who could read the call setup and that the peer's signature verified, and hold and
- * resume keep working. Then, with proxy A altering every sealed body it forwards, bob refuses the
- * call (493) and alice is told why.
+ * resume keep working. A caller set to "Ask me first" is asked before calling someone whose
+ * certificate cannot be had, and nothing is sent when she cancels. With proxy A altering every
+ * sealed body it forwards, bob refuses the call (493) and alice is told why.
  */
 import { describe, expect, it } from 'vitest';
 import { browserHarness } from './support/harness.js';
@@ -103,6 +104,29 @@ describe('sealed SDP between browsers', () => {
       expect(sealed.length, `sealed bodies on ${name}'s WebSocket`).toBeGreaterThanOrEqual(6);
       for (const frame of sealed) expect(frame).toMatch(/^SDP-Readers: a\.keyhop\.test\r?$/im);
     }
+  });
+});
+
+describe('a callee whose certificate cannot be had', () => {
+  const { open } = browserHarness();
+
+  // The policy hides bob from carol, so the lookup answers her exactly as for a callee without one.
+  it('"Ask me first": carol is asked before anything is sent, and "Cancel call" sends nothing', async () => {
+    const carol = await open('carol');
+    const frames = captureFrames(carol);
+    await carol.setWithoutCertificate('Ask me first');
+    await carol.signIn('carol@a.keyhop.test', 'carol-pass');
+    const bob = (await signedIn('bob', open)).phone;
+
+    await carol.dial('bob@b.keyhop.test');
+    await carol.page.getByText(/No certificate could be found for bob@b\.keyhop\.test, .* Send it unencrypted\?/).waitFor({ timeout: 15_000 });
+    await carol.button('Cancel call').click();
+    const alert = carol.page.getByRole('alert');
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.textContent()).toMatch(/^Call cancelled: no certificate could be found for bob@b\.keyhop\.test/);
+    await carol.waitIdle();
+    expect(sipMessages(frames).all.filter((f) => f.startsWith('INVITE '))).toEqual([]);
+    expect(await bob.incomingCalls()).toBe(0);
   });
 });
 

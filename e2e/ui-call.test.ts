@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { browserHarness } from './support/harness.js';
 import type { PhonePage } from './support/phone-page.js';
-import { expectAccessible, fitsWidth, loudestInbound, PHONE, DESKTOP, resetTones, screenshots, startToneListener, tonePeaks } from './support/ui-checks.js';
+import { expectAccessible, fitsWidth, layoutShift, loudestInbound, watchLayoutShift, PHONE, DESKTOP, resetTones, screenshots, startToneListener, tonePeaks } from './support/ui-checks.js';
 import { sleep, until } from './support/wait.js';
 
 const { open } = browserHarness();
@@ -26,10 +26,13 @@ describe('the softphone in a call', () => {
     await alice.signIn('alice@a.keyhop.test', 'alice-pass');
     await bob.signIn('bob@b.keyhop.test', 'bob-pass');
 
+    await watchLayoutShift(alice.page);
+    await watchLayoutShift(bob.page);
     await alice.dial('bob@b.keyhop.test');
     const card = bob.page.getByRole('article', { name: 'alice@a.keyhop.test' });
     await card.getByText('Incoming call from alice@a.keyhop.test').waitFor();
     expect(await card.getByText(/Identity/).count()).toBe(1);
+    const ringShift = await layoutShift(bob.page, true);
     // The incoming call takes the keyboard focus: Enter would answer it.
     await until('Answer to take the focus', async () => ((await bob.button('Answer').evaluate((b) => b === document.activeElement)) ? true : undefined));
     await expectAccessible(bob.page, 'incoming call');
@@ -64,7 +67,6 @@ describe('the softphone in a call', () => {
     await alice.page.getByText('Sent: ####').waitFor();
     await sleep(500);
     const after = await tonePeaks(bob.page);
-    console.log('tones before', before, 'after', after);
     // # is 941 Hz + 1477 Hz; 1 (697 + 1209) was never pressed.
     expect(after[941]! - before[941]!, 'bob hears 941 Hz').toBeGreaterThan(15);
     expect(after[1477]! - before[1477]!, 'bob hears 1477 Hz').toBeGreaterThan(15);
@@ -98,9 +100,16 @@ describe('the softphone in a call', () => {
     expect(await fitsWidth(alice.page), 'the call screen fits a phone').toBe(true);
     await alice.page.setViewportSize(DESKTOP);
 
+    await alice.page.waitForTimeout(600);
+    await layoutShift(alice.page, true);
     await bob.button('Hang up').click();
     await alice.waitIdle();
     await bob.waitIdle();
+    await alice.page.waitForTimeout(500);
+    const endShift = await layoutShift(alice.page);
+    // The dialer and the call card share one slot; notices float: calls changing state do not move the page.
+    expect(ringShift, 'layout shift when a call rings').toBeLessThan(0.01);
+    expect(endShift, 'layout shift when the other side hangs up').toBeLessThan(0.01);
 
     // History: both sides list the call with its duration and a security summary.
     const aliceHistory = alice.page.getByRole('list', { name: 'Call history' });

@@ -58,6 +58,13 @@ export class PhonePage {
     await select.selectOption(String(level));
   }
 
+  /** Sets "Callee without certificate" in the sign-in form's advanced settings; call before `signIn`. */
+  async setWithoutCertificate(choice: 'Refuse the call' | 'Ask me first'): Promise<void> {
+    const radio = this.page.getByRole('radiogroup', { name: 'Callee without certificate' }).getByRole('radio', { name: choice });
+    if (!(await radio.isVisible())) await this.page.getByText('Advanced settings').click();
+    await radio.check();
+  }
+
   /** The "Call security" region of the current call. */
   callSecurity(): Locator {
     return this.page.getByRole('region', { name: 'Call security' });

@@ -100,3 +100,23 @@ export async function tonePeaks(page: Page): Promise<Record<number, number>> {
 export async function resetTones(page: Page): Promise<void> {
   await page.evaluate(() => (window as unknown as { __tones: { reset(): void } }).__tones.reset());
 }
+
+/** Starts summing the page's layout shifts that no input caused (the Cumulative Layout Shift score). */
+export async function watchLayoutShift(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __shift: number };
+    w.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!e.hadRecentInput) w.__shift += e.value;
+    }).observe({ type: 'layout-shift' });
+  });
+}
+
+export async function layoutShift(page: Page, reset = false): Promise<number> {
+  return page.evaluate((reset) => {
+    const w = window as unknown as { __shift: number };
+    const v = w.__shift;
+    if (reset) w.__shift = 0;
+    return v;
+  }, reset);
+}

@@ -53,7 +53,16 @@ export function CallCard() {
         </span>
         <div className="call-who">
           <h2 id="call-title" className="call-peer">
-            {name}
+            {/* Long addresses wrap after the "@" rather than inside a word. */}
+            {name.includes('@') ? (
+              <>
+                {name.slice(0, name.indexOf('@'))}
+                <wbr />
+                {name.slice(name.indexOf('@'))}
+              </>
+            ) : (
+              name
+            )}
           </h2>
           <p className="call-text">{callText(call)}</p>
           {incoming && <p className={identity.verified ? 'identity identity-verified' : 'identity'}>{identity.text}</p>}

@@ -6,8 +6,7 @@ const RESULT_WORDS = { declined: 'Declined', missed: 'Missed', 'not-answered': '
 
 function result(e: HistoryEntry): string {
   if (e.durationMs !== null) return `Talked ${formatDuration(e.durationMs)}`;
-  // Entries written before results were recorded have none.
-  return e.result && e.result !== 'answered' ? RESULT_WORDS[e.result] : e.failed ? 'Failed' : 'Not answered';
+  return e.result === 'answered' ? 'Answered' : RESULT_WORDS[e.result];
 }
 
 function when(ms: number): string {
@@ -39,7 +38,7 @@ export function History() {
         <ul className="people" aria-label="Call history">
           {history.map((e) => (
             <li key={e.id} className={`person history-entry${e.failed ? ' history-failed' : ''}`}>
-              <span className="direction" aria-label={e.direction === 'incoming' ? 'Incoming' : 'Outgoing'}>
+              <span className="direction" role="img" aria-label={e.direction === 'incoming' ? 'Incoming' : 'Outgoing'}>
                 {e.direction === 'incoming' ? '↙' : '↗'}
               </span>
               <span className="person-name">

@@ -13,8 +13,8 @@ export function PlainSdpPrompt() {
   return (
     <div className="card plain-sdp-prompt" role="alertdialog" aria-label="Send unencrypted?" aria-describedby="plain-sdp-question">
       <p id="plain-sdp-question">
-        {question.peer} has no certificate, so this call&apos;s setup (its SDP) cannot be encrypted: every server on the way
-        could read it. Send it unencrypted?
+        No certificate could be found for {question.peer}, so this call&apos;s setup (its SDP) cannot be encrypted: every
+        server on the way could read it. Send it unencrypted?
       </p>
       <div className="actions">
         <button type="button" onClick={() => answer(true)}>

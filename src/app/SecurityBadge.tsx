@@ -23,7 +23,7 @@ export function SecurityBadge({ call }: { call: CallSnapshot }) {
         onClick={() => setOpen((o) => !o)}
       >
         <span className="badge-icon" aria-hidden="true">
-          {summary.level === 'protected' ? '🔒' : summary.level === 'risk' ? '⚠' : summary.level === 'pending' ? '…' : '◐'}
+          {summary.level === 'protected' ? '✔' : summary.level === 'risk' ? '⚠' : summary.level === 'pending' ? '…' : '◐'}
         </span>
         Security: {summary.label}
       </button>

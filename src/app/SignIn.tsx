@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { CallSecuritySettings } from '../ua/config.js';
+import { parseSipAddress } from '../ua/address.js';
+import { webSocketUrlFor, type CallSecuritySettings } from '../ua/config.js';
 import { usePhone } from './store.js';
 
 const HOP_LEVELS: ReadonlyArray<{ value: CallSecuritySettings['minHopLevel']; label: string }> = [
@@ -23,6 +24,10 @@ export function SignIn() {
   const [sdpReaders, setSdpReaders] = useState<readonly string[]>(saved.security.sdpReaders);
   const [withoutCertificate, setWithoutCertificate] = useState(saved.security.withoutCertificate);
   const errorId = useId();
+  const serverRealm = usePhone((s) => s.serverRealm);
+  // What an empty WebSocket URL means: the page's own server, for the typed address's domain.
+  const domain = parseSipAddress(address)?.domain;
+  const derivedUrl = domain && /^https?:$/.test(window.location.protocol) ? webSocketUrlFor(window.location.origin, domain) : 'Derived from this page (ws://…/sip/<domain>)';
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -68,14 +73,14 @@ export function SignIn() {
           <input
             type="url"
             name="ws"
-            placeholder="Derived from this page (ws://…/sip/<domain>)"
+            placeholder={derivedUrl}
             value={webSocketUrl}
             onChange={(e) => setWebSocketUrl(e.target.value)}
           />
         </label>
         <label>
           Kerberos realm
-          <input type="text" name="realm" placeholder="From the server (e.g. KEYHOP.TEST)" value={realm} onChange={(e) => setRealm(e.target.value)} />
+          <input type="text" name="realm" placeholder={serverRealm ?? 'From the server'} value={realm} onChange={(e) => setRealm(e.target.value)} />
         </label>
         <label>
           KDC proxy

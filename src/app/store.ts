@@ -81,6 +81,8 @@ export interface PhoneState {
   saved: AccountSettings;
   /** The Keyhop proxies' domains, from the server's `/keyhop.json`. */
   knownProxies: string[];
+  /** The Kerberos realm the server names in `/keyhop.json`, if any. */
+  serverRealm: string | null;
   /** The proxies that may read the next call's SDP; starts as the default setting at sign-in. */
   readers: string[];
   /** The people the policy lets this user call; null until loaded. */
@@ -300,6 +302,7 @@ export function createPhoneStore(deps: StoreDeps = browserDeps): StoreApi<PhoneS
       notice: null,
       saved: deps.loadAccount?.() ?? DEFAULT_ACCOUNT,
       knownProxies: [],
+      serverRealm: null,
       readers: [],
       plainSdpQuestion: null,
       contacts: null,
@@ -313,7 +316,7 @@ export function createPhoneStore(deps: StoreDeps = browserDeps): StoreApi<PhoneS
 
       async loadServerInfo() {
         const info = (await deps.serverInfo?.()) ?? NO_SERVER_INFO;
-        set({ knownProxies: [...info.domains] });
+        set({ knownProxies: [...info.domains], serverRealm: info.realm });
       },
 
       setReaders(readers) {

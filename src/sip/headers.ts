@@ -10,7 +10,7 @@ const COMPACT: Record<string, string> = {
 
 /** Names whose usual spelling is not plain Title-Case-Per-Dash. */
 const IRREGULAR = new Map(
-  ['Call-ID', 'CSeq', 'WWW-Authenticate', 'MIME-Version', 'RAck', 'RSeq', 'SIP-ETag', 'SIP-If-Match']
+  ['Call-ID', 'CSeq', 'WWW-Authenticate', 'MIME-Version', 'RAck', 'RSeq', 'SIP-ETag', 'SIP-If-Match', 'SDP-Readers']
     .map((n) => [n.toLowerCase(), n]),
 );
 

@@ -3,7 +3,7 @@
  * own domain asking for `application/vnd.keyhop.contacts+json`; the answer names only the
  * users the connection policy lets this user reach.
  */
-import type { UA } from 'jssip';
+import { URI, type UA } from 'jssip';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 
 export const CONTACTS_CONTENT_TYPE = 'application/vnd.keyhop.contacts+json';
@@ -25,13 +25,14 @@ export function parseContacts(body: string): Contact[] {
 }
 
 interface OptionsSender {
-  sendOptions(target: string, body: string | null, options: { extraHeaders: string[]; eventHandlers: Record<string, (e: { response?: IncomingResponse | null; cause?: unknown }) => void> }): void;
+  sendOptions(target: URI, body: string | null, options: { extraHeaders: string[]; eventHandlers: Record<string, (e: { response?: IncomingResponse | null; cause?: unknown }) => void> }): void;
 }
 
 /** Asks the home proxy of `domain` for the list; rejects with a plain reason. */
 export function requestContacts(ua: UA, domain: string): Promise<Contact[]> {
   return new Promise((resolve, reject) => {
-    (ua as unknown as OptionsSender).sendOptions(`sip:${domain}`, null, {
+    // A URI object: JsSIP would read the string `sip:<domain>` as a user of its own domain.
+    (ua as unknown as OptionsSender).sendOptions(new URI('sip', '', domain), null, {
       extraHeaders: [`Accept: ${CONTACTS_CONTENT_TYPE}`],
       eventHandlers: {
         succeeded: (e) => {

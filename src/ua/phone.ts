@@ -9,7 +9,7 @@ import { Call } from './call.js';
 import { CertificateStore, certificateStage } from './identity/index.js';
 import { exposeCertificate } from './test-hook.js';
 import { requestContacts, type Contact } from './contacts.js';
-import { ownLinkOf, RouteSecurityCalls, routeSecurityStage } from './route-security/index.js';
+import { ownLinkOf, RouteSecurityCalls, routeSecurityStage, type RefusedCall } from './route-security/index.js';
 import { EnvelopeStage } from './envelope/index.js';
 import { StageSocket, type SocketStage } from './stage-socket.js';
 import type { PhoneConfig } from './config.js';
@@ -29,6 +29,8 @@ interface PhoneEvents {
   incoming: Call;
   /** The callee has no certificate: may the call go out with unencrypted SDP? (setting "ask") */
   'confirm-plain': PlainSdpQuestion;
+  /** An incoming call was refused because its route is below the person's minimum (it never rang). */
+  'route-refused': RefusedCall;
 }
 
 /** The question behind `confirm-plain`; `answer` once (unanswered, it counts as no after a minute). */
@@ -202,7 +204,7 @@ export class Phone extends Emitter<PhoneEvents> {
     const ua = this.#ua;
     if (!ua || this.#state.kind !== 'registered') throw new Error('Not registered');
     if (this.activeCall) throw new Error('A call is already in progress');
-    // The lookup's OPTIONS must leave before the INVITE, which the envelope stage holds until it is answered.
+    // The callee's certificate is looked up now; the envelope stage sends the INVITE, sealed, once it is known.
     this.#envelope?.prepareCall(target.aor, {
       readers: [...(options.readers ?? this.config.security.sdpReaders)],
       peerCert: this.certificates.lookup(target.aor),
@@ -271,7 +273,10 @@ export class Phone extends Emitter<PhoneEvents> {
     });
   }
   /** Route-Security verdicts onto the calls they belong to. */
-  readonly #routeSecurity = new RouteSecurityCalls(() => this.#calls);
+  readonly #routeSecurity = new RouteSecurityCalls(
+    () => this.#calls,
+    (refused) => this.emit('route-refused', refused),
+  );
 
   #registeredState(): RegistrationState {
     const security = this.#auth?.status();

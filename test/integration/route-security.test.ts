@@ -13,6 +13,7 @@ import type { DeepPartial, KeyhopConfig } from '../../src/server/config.js';
 import type { SipRequest, SipResponse } from '../../src/sip/message.js';
 import { startFixture, type Fixture } from '../support/keyhop-fixture.js';
 import { checkChain, contactOf, proxyKeys, RawSipClient, SDP, TestUa } from '../support/sip-client.js';
+import { KerberosUa } from '../support/kerberos-ua.js';
 import { freePort } from '../support/sipp.js';
 
 const A = 'a.keyhop.test';
@@ -49,6 +50,16 @@ function deployment(overrides: () => Promise<DeepPartial<KeyhopConfig>>) {
       expect(res.status, res.toString()).toBe(200);
       u.routeSecurityLevel = level;
       return u;
+    },
+    /** A user agent registered with Kerberos over WebSocket, adding its own entry at `level`. */
+    async kerberosUa(aor: string, level: Level): Promise<KerberosUa> {
+      const client = await RawSipClient.ws(aor.endsWith(A) ? d.fx.k.proxies.a.wsUrl : d.fx.k.proxies.b.wsUrl);
+      d.open.push(client);
+      const k = new KerberosUa(new TestUa(client, aor, `${aor.split('@')[0]}-pass`), d.fx.k.httpUrl);
+      const res = await k.register();
+      expect(res.status, res.toString()).toBe(200);
+      k.ua.routeSecurityLevel = level;
+      return k;
     },
   };
 }
@@ -110,6 +121,28 @@ describe('lenient proxies (the default), every hop adding its entry', () => {
     alice.answer(bye, 200);
     const byeOk = await bob.client.response(200, 'BYE');
     expect(checkChain(byeOk, dep.keys, { minLevel: 1, own: BOB }).ok).toBe(true);
+  });
+
+  it('with Kerberos the user agents’ links are level 2: authenticated, every message signed, not encrypted', async () => {
+    const alice = await dep.kerberosUa(ALICE, 2);
+    const bob = await dep.kerberosUa(BOB, 2);
+    alice.ua.client.send(alice.sign(alice.ua.request('INVITE', `sip:${BOB}`, { body: SDP })));
+    const got = await bob.ua.client.request('INVITE');
+    expect(bob.verifies(got)).toBe(true);
+    expect(hops(got)).toEqual([
+      { node: ALICE, level: 2, tr: 'ws', signed: false, unattested: false },
+      { node: A, level: 3, tr: 'tls', signed: true, unattested: false },
+      { node: B, level: 2, tr: 'ws', signed: true, unattested: false },
+    ]);
+    expect(got.getAll('Warning')).toEqual([]);
+    expect(checkChain(got, dep.keys, { minLevel: 2 }).failures).toEqual([]);
+    expect(checkChain(got, dep.keys, { minLevel: 3 }).reason).toBe('below-minimum');
+
+    bob.ua.answer(got, 200, SDP);
+    const ok = await alice.ua.client.response(200, 'INVITE');
+    expect(alice.verifies(ok)).toBe(true);
+    expect(ok.getAll(HEADER)).toEqual(got.getAll(HEADER));
+    expect(checkChain(ok, dep.keys, { minLevel: 2, own: ALICE }).failures).toEqual([]);
   });
 
   it('records a caller that adds no entry as an unattested level-0 hop, and says so', async () => {

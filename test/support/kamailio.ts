@@ -137,6 +137,124 @@ ${o.forwardTo ? `\n  # Fixed next hop for requests outside dialogs.\n  $du = "si
 `;
 }
 
+/**
+ * A SIP-over-WebSocket (RFC 7118) registrar and proxy for browser user agents: the same TCP port
+ * answers the HTTP upgrade (xhttp + websocket modules) and plain SIP over TCP (the liveness probe).
+ * No authentication; registrations live in memory (usrloc without a database). Browser contacts
+ * carry unresolvable `.invalid` hosts, so REGISTER records the connection it came on
+ * (fix_nated_register) and other requests and replies get an `alias` parameter naming that
+ * connection (add_contact_alias), which in-dialog requests are routed by (handle_ruri_alias).
+ */
+export function kamailioWsConfig(o: Omit<KamailioConfigOptions, 'forwardTo'> & { domain: string }): string {
+  return `#!KAMAILIO
+# SIP over WebSocket registrar and proxy for browser user agents, loopback only.
+
+debug=${o.logLevel}
+log_stderror=yes
+fork=yes
+children=${o.children}
+tcp_children=${o.children}
+disable_sctp=yes
+auto_aliases=no
+dns=no
+rev_dns=no
+tcp_accept_no_cl=yes
+server_header="Server: kamailio-reference"
+listen=tcp:${o.host}:${o.port}
+alias="${o.domain}"
+
+mpath="${o.moduleDir}"
+loadmodule "tm.so"
+loadmodule "tmx.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "pv.so"
+loadmodule "maxfwd.so"
+loadmodule "textops.so"
+loadmodule "siputils.so"
+loadmodule "xlog.so"
+loadmodule "usrloc.so"
+loadmodule "registrar.so"
+loadmodule "nathelper.so"
+loadmodule "xhttp.so"
+loadmodule "websocket.so"
+
+modparam("nathelper|registrar", "received_avp", "$avp(RECEIVED)")
+modparam("websocket", "keepalive_mechanism", 0)
+
+request_route {
+  if (!mf_process_maxfwd_header("10")) {
+    sl_send_reply("483", "Too Many Hops");
+    exit;
+  }
+
+  if (is_method("OPTIONS") && uri == myself && $rU == $null) {
+    sl_send_reply("200", "Alive");
+    exit;
+  }
+
+  # 64: the request came over a WebSocket.
+  if (nat_uac_test("64")) {
+    force_rport();
+    if (is_method("REGISTER")) {
+      fix_nated_register();
+    } else if (!add_contact_alias()) {
+      sl_send_reply("400", "Bad Contact");
+      exit;
+    }
+  }
+
+  if (has_totag()) {
+    if (loose_route() || is_method("ACK")) {
+      handle_ruri_alias();
+      t_on_reply("WS_REPLY");
+      if (!t_relay()) sl_reply_error();
+      exit;
+    }
+    sl_send_reply("404", "Not Here");
+    exit;
+  }
+
+  if (is_method("CANCEL")) {
+    if (t_check_trans()) t_relay();
+    exit;
+  }
+
+  t_check_trans();
+
+  if (is_method("REGISTER")) {
+    if (!save("location")) sl_reply_error();
+    exit;
+  }
+
+  if (!lookup("location")) {
+    sl_send_reply("404", "Not Found");
+    exit;
+  }
+  if (is_method("INVITE|SUBSCRIBE|REFER")) record_route();
+  t_on_reply("WS_REPLY");
+  if (!t_relay()) {
+    xlog("L_ERR", "relay of $rm to $ru failed\\n");
+    sl_reply_error();
+  }
+  exit;
+}
+
+onreply_route[WS_REPLY] {
+  if (nat_uac_test("64")) add_contact_alias();
+}
+
+event_route[xhttp:request] {
+  set_reply_close();
+  set_reply_no_connect();
+  if ($hdr(Upgrade) =~ "websocket" && $hdr(Connection) =~ "Upgrade" && $rm =~ "GET") {
+    if (ws_handle_handshake()) exit;
+  }
+  xhttp_reply("404", "Not Found", "", "");
+}
+`;
+}
+
 export interface KamailioOptions {
   host?: string;
   /** TCP port to listen on; default a free port. */
@@ -157,6 +275,8 @@ export interface KamailioOptions {
   startTimeoutMs?: number;
   /** See KamailioConfigOptions.forwardTo. */
   forwardTo?: { host: string; port: number };
+  /** Run kamailioWsConfig for this SIP domain instead of the relay (`ws://host:port/`). */
+  websocket?: { domain: string };
 }
 
 export interface KamailioInstance {
@@ -274,7 +394,8 @@ export async function startKamailio(o: KamailioOptions = {}): Promise<KamailioIn
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'keyhop-kamailio-'));
   const configPath = join(dir, 'kamailio.cfg');
   const logPath = join(dir, 'kamailio.log');
-  writeFileSync(configPath, kamailioConfig({ host, port, children: o.children ?? 2, logLevel: o.logLevel ?? 1, moduleDir: kamailioModuleDir(), ...(o.forwardTo ? { forwardTo: o.forwardTo } : {}) }));
+  const base = { host, port, children: o.children ?? 2, logLevel: o.logLevel ?? 1, moduleDir: kamailioModuleDir() };
+  writeFileSync(configPath, o.websocket ? kamailioWsConfig({ ...base, domain: o.websocket.domain }) : kamailioConfig({ ...base, ...(o.forwardTo ? { forwardTo: o.forwardTo } : {}) }));
 
   const logFd = openSync(logPath, 'a');
   const args = ['-DD', '-E', '-f', configPath, '-w', dir, '-Y', dir, '-P', join(dir, 'kamailio.pid'), '-m', String(o.shmMb ?? 64), '-M', String(o.pkgMb ?? 8)];

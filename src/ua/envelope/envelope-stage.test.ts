@@ -14,6 +14,7 @@ import type { SipMessage } from '../../sip/message.js';
 import { fromBase64, parseRaw, toBase64 } from '../auth/wire.js';
 import type { SdpProtectionView } from '../states.js';
 import type { EnvelopeCertificates } from './certificates.js';
+import { StageSocket } from '../stage-socket.js';
 import { EnvelopeStage, type EnvelopeHooks } from './envelope-stage.js';
 import type { KeyRenewal } from './dialog-key.js';
 import { undecipherableOutcome } from './undecipherable.js';
@@ -34,14 +35,20 @@ function certificatesOf(party: TestParty): EnvelopeCertificates {
 }
 
 /** One phone's stage, with everything it tells the Phone and the replies it sends recorded. */
-function phone(party: TestParty, options: { withoutCertificate?: 'refuse' | 'ask'; renewal?: KeyRenewal; confirm?: boolean } = {}) {
+function phone(
+  party: TestParty,
+  options: { withoutCertificate?: 'refuse' | 'ask'; renewal?: KeyRenewal; confirm?: boolean; now?: () => number } = {},
+) {
   const views: SdpProtectionView[] = [];
   const failures: string[] = [];
   const replies: string[] = [];
   const asked: string[] = [];
+  // Wakes a test waiting for the stage to send something of its own or to fail a call.
+  const waiting: Array<() => void> = [];
+  const wake = () => waiting.splice(0).forEach((resolve) => resolve());
   const hooks: EnvelopeHooks = {
     view: (_id, v) => void views.push(v),
-    fail: (_id, reason) => void failures.push(reason),
+    fail: (_id, reason) => void (failures.push(reason), wake()),
     confirmPlain: (peer) => (asked.push(peer), Promise.resolve(options.confirm ?? false)),
   };
   const stage = new EnvelopeStage({
@@ -50,15 +57,28 @@ function phone(party: TestParty, options: { withoutCertificate?: 'refuse' | 'ask
     withoutCertificate: options.withoutCertificate ?? 'refuse',
     hooks,
     ...(options.renewal ? { renewal: options.renewal } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
-  const context = { reply: (raw: string) => void replies.push(raw) };
+  const context = { reply: (raw: string) => void (replies.push(raw), wake()) };
+  /**
+   * What goes out for `raw`. The first INVITE of a call leaves the queue at once (null) and comes
+   * back through `context.reply` once sealed, unless the call fails first.
+   */
+  const send = async (raw: string): Promise<string | null> => {
+    const [sent, failed] = [replies.length, failures.length];
+    const done = new Promise<void>((resolve) => void waiting.push(resolve));
+    const out = await stage.outgoing(raw, context);
+    if (out !== null) return out;
+    if (replies.length === sent && failures.length === failed) await done;
+    return replies.length > sent ? replies.at(-1)! : null;
+  };
   return {
     stage,
     views,
     failures,
     replies,
     asked,
-    send: async (raw: string) => stage.outgoing(raw),
+    send,
     receive: async (raw: string) => stage.incoming(raw, context),
   };
 }
@@ -188,6 +208,50 @@ describe('the envelope stage, sealing and opening the offer', () => {
     expect(b.stage.viewFor(`${CALL_ID}1928301774`)).toEqual(b.views.at(-1));
   });
 
+  it("lets other messages through the socket while the callee's certificate is being looked up", async () => {
+    const a = phone(alice);
+    const wire: string[] = [];
+    let arrived = () => {};
+    const inner = {
+      via_transport: 'WSS',
+      url: 'ws://a.keyhop.test/sip',
+      sip_uri: 'sip:a.keyhop.test;transport=ws',
+      connect() {},
+      disconnect() {},
+      send: (m: unknown) => (wire.push(String(m)), arrived(), true),
+      isConnected: () => true,
+      isConnecting: () => false,
+      onconnect() {},
+      ondisconnect() {},
+      ondata() {},
+    };
+    const socket = new StageSocket(inner, [a.stage]);
+    let lookedUp: (cert: Uint8Array | null) => void = () => {};
+    a.stage.prepareCall('bob@b.keyhop.test', { readers: [], peerCert: new Promise((resolve) => (lookedUp = resolve)) });
+    socket.send(invite());
+    // The lookup itself (an OPTIONS, sent again after a challenge) must not queue behind the INVITE.
+    const options = [
+      'OPTIONS sip:bob@b.keyhop.test SIP/2.0',
+      'Via: SIP/2.0/WSS alice.invalid;branch=z9hG4bKopt2',
+      'Max-Forwards: 70',
+      'To: <sip:bob@b.keyhop.test>',
+      'From: <sip:alice@a.keyhop.test>;tag=77',
+      'Call-ID: lookup@alice.invalid',
+      'CSeq: 2 OPTIONS',
+      'Accept: application/pkix-cert',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    socket.send(options);
+    expect(wire).toEqual([options]);
+    const sealed = new Promise<void>((resolve) => (arrived = resolve));
+    lookedUp(bob.cert);
+    await sealed;
+    expect(wire).toHaveLength(2);
+    expect((await openAs(envelopeOf(wire[1]!), bob)).sdp).toBe(SAMPLE_SDP);
+  });
+
   it('with no proxy chosen, only the callee can open it and there is no SDP-Readers header', async () => {
     const { b, sealed } = await placeCall([]);
     expect(message(sealed).has('SDP-Readers')).toBe(false);
@@ -227,21 +291,13 @@ describe('the envelope stage, sealing and opening the offer', () => {
 
   it('renews the content key once it is older than the configured age', async () => {
     let now = 1_000_000;
-    const stage = new EnvelopeStage({
-      self: 'alice@a.keyhop.test',
-      certificates: certificatesOf(alice),
-      withoutCertificate: 'refuse',
-      hooks: { view: () => undefined, fail: () => undefined, confirmPlain: async () => false },
-      renewal: { maxUses: 1000, maxAgeMs: 60_000 },
-      now: () => now,
-    });
-    stage.prepareCall('bob@b.keyhop.test', { readers: [], peerCert: Promise.resolve(bob.cert) });
-    const key = async (raw: string | null | Promise<string | null>) => rawKey((await openAs(envelopeOf(await raw), bob)).contentKey);
-    const first = await key(stage.outgoing(invite()));
+    const { a, sealed } = await placeCall([], { renewal: { maxUses: 1000, maxAgeMs: 60_000 }, now: () => now });
+    const key = async (raw: string | null) => rawKey((await openAs(envelopeOf(raw), bob)).contentKey);
+    const first = await key(sealed);
     now += 59_000;
-    expect(await key(stage.outgoing(reInvite(314160)))).toBe(first);
+    expect(await key(await a.send(reInvite(314160)))).toBe(first);
     now += 2_000;
-    expect(await key(stage.outgoing(reInvite(314161)))).not.toBe(first);
+    expect(await key(await a.send(reInvite(314161)))).not.toBe(first);
   });
 
   it('keeps one key for the dialog while under the limit', async () => {
@@ -363,7 +419,7 @@ describe('the envelope stage when the callee has no certificate', () => {
     expect(await a.send(invite())).toBeNull();
     expect(a.asked).toEqual([]);
     expect(a.failures).toEqual([
-      'bob@b.keyhop.test has no certificate, so the call\'s media description could not be encrypted for them; the call was not placed ("Callee without certificate" is set to refuse)',
+      'bob@b.keyhop.test is not available, or has no certificate to encrypt the call\'s media description for; the call was not placed ("Callee without certificate" is set to refuse)',
     ]);
   });
 
@@ -372,7 +428,7 @@ describe('the envelope stage when the callee has no certificate', () => {
     a.stage.prepareCall('bob@b.keyhop.test', { readers: [], peerCert: Promise.resolve(null) });
     expect(await a.send(invite())).toBeNull();
     expect(a.asked).toEqual(['bob@b.keyhop.test']);
-    expect(a.failures[0]).toMatch(/^Call cancelled: bob@b\.keyhop\.test has no certificate/);
+    expect(a.failures[0]).toMatch(/^Call cancelled: no certificate could be found for bob@b\.keyhop\.test/);
   });
 
   it("'ask', accepted: the SDP goes out plain and the plain answer is taken", async () => {

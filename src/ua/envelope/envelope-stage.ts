@@ -11,6 +11,7 @@
 import {
   checkReaderHeader,
   EnvelopeError,
+  normalizeAor,
   openSdp,
   readerHeaderFor,
   sameAor,
@@ -94,12 +95,19 @@ export class EnvelopeStage implements SocketStage {
     return null;
   }
 
-  outgoing(raw: string): string | null | Promise<string | null> {
+  outgoing(raw: string, context: StageContext): string | null | Promise<string | null> {
     const msg = parseRaw(raw);
     if (!msg) return raw;
     if (msg instanceof SipRequest && msg.method === 'BYE') this.#dialogs.delete(msg.callId);
     if (!hasSdp(msg, SDP)) return raw;
-    return this.#seal(msg, raw);
+    const dialog = this.#dialogs.get(msg.callId);
+    if (dialog) return dialog.mode === 'plain' ? raw : this.#seal(dialog, msg);
+    if (isInitialInvite(msg)) {
+      this.#placeCall(msg, raw, context);
+      return null;
+    }
+    this.#options.hooks.fail(msg.callId, 'This phone has no key for the call\'s media description, so it was not sent');
+    return null;
   }
 
   incoming(raw: string, context: StageContext): string | null | Promise<string | null> {
@@ -111,26 +119,34 @@ export class EnvelopeStage implements SocketStage {
     return raw;
   }
 
-  async #seal(msg: SipMessage, raw: string): Promise<string | null> {
+  /**
+   * The first INVITE of an outgoing call leaves the queue at once and is sent again through every
+   * stage (`context.reply`) once sealed: the certificate lookup and the person's answer it waits for
+   * travel on the same socket, and would otherwise queue behind it for ever (a challenged OPTIONS
+   * is sent again, for instance).
+   */
+  #placeCall(msg: SipRequest, raw: string, context: StageContext): void {
     const callId = msg.callId;
-    let dialog = this.#dialogs.get(callId);
-    if (!dialog) {
-      if (!isInitialInvite(msg)) {
-        this.#options.hooks.fail(callId, 'This phone has no key for the call\'s media description, so it was not sent');
-        return null;
-      }
-      const peer = partyOf(msg, 'To');
-      const plan = peer ? this.#plans.get(peerKey(peer)) : undefined;
-      if (!peer || !plan) {
-        this.#options.hooks.fail(callId, 'The call was not prepared for encrypting its media description');
-        return null;
-      }
-      this.#plans.delete(peerKey(peer));
-      const peerCert = await plan.peerCert.catch(() => null);
-      if (!peerCert) return this.#withoutCertificate(callId, peer, raw);
-      dialog = this.#remember(callId, { peer, peerCert, readers: [...plan.readers], mode: 'sealed' });
+    const peer = partyOf(msg, 'To');
+    const plan = peer ? this.#plans.get(peerKey(peer)) : undefined;
+    if (!peer || !plan) {
+      this.#options.hooks.fail(callId, 'The call was not prepared for encrypting its media description');
+      return;
     }
-    if (dialog.mode === 'plain') return raw;
+    this.#plans.delete(peerKey(peer));
+    void (async () => {
+      const peerCert = await plan.peerCert.catch(() => null);
+      const out = peerCert
+        ? await this.#seal(this.#remember(callId, { peer, peerCert, readers: [...plan.readers], mode: 'sealed' }), msg)
+        : await this.#withoutCertificate(callId, peer, raw);
+      if (out !== null) context.reply(out);
+    })().catch((error: unknown) => {
+      this.#options.hooks.fail(callId, `The call's media description could not be sealed (${error instanceof Error ? error.message : String(error)})`);
+    });
+  }
+
+  async #seal(dialog: Dialog, msg: SipMessage): Promise<string | null> {
+    const callId = msg.callId;
     try {
       const certs = this.#options.certificates;
       const own = await certs.own();
@@ -165,20 +181,24 @@ export class EnvelopeStage implements SocketStage {
     }
   }
 
-  /** The callee has no certificate: the person's setting decides between refusing and asking. */
+  /**
+   * No certificate for the callee: the person's setting decides between refusing and asking. The
+   * lookup answers a callee the policy hides exactly like one without a certificate, so the
+   * words cover both.
+   */
   async #withoutCertificate(callId: string, peer: string, raw: string): Promise<string | null> {
     const ask = this.#options.withoutCertificate === 'ask';
     if (ask && (await this.#options.hooks.confirmPlain(peer, callId).catch(() => false))) {
       const dialog = this.#remember(callId, { peer, peerCert: null, readers: [], mode: 'plain' });
-      dialog.problem = `${peer} has no certificate: this call's media description travels unencrypted, readable by every server on the way`;
+      dialog.problem = `No certificate could be found for ${peer}: this call's media description travels unencrypted, readable by every server on the way`;
       this.#show(callId, dialog);
       return raw;
     }
     this.#options.hooks.fail(
       callId,
       ask
-        ? `Call cancelled: ${peer} has no certificate, so the call's media description could not be encrypted`
-        : `${peer} has no certificate, so the call's media description could not be encrypted for them; the call was not placed ("Callee without certificate" is set to refuse)`,
+        ? `Call cancelled: no certificate could be found for ${peer}, so the call's media description could not be encrypted`
+        : `${peer} is not available, or has no certificate to encrypt the call's media description for; the call was not placed ("Callee without certificate" is set to refuse)`,
     );
     return null;
   }
@@ -311,6 +331,9 @@ function partyOf(msg: SipMessage, header: 'From' | 'To'): string | null {
 }
 
 function peerKey(peer: string): string {
-  const at = peer.lastIndexOf('@');
-  return at < 0 ? peer.toLowerCase() : peer.slice(0, at) + peer.slice(at).toLowerCase();
+  try {
+    return normalizeAor(peer);
+  } catch {
+    return peer;
+  }
 }

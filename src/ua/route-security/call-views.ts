@@ -10,18 +10,28 @@ import type { ChainChecked } from './stage.js';
 /** Incoming INVITEs whose call has not been made yet; only the latest few matter. */
 const PENDING = 8;
 
+/** A call this phone refused because its route failed the person's minimum; it never rang. */
+export interface RefusedCall {
+  readonly peer: string;
+  /** What the person is told, e.g. "A call from alice@a.keyhop.test was refused: …". */
+  readonly text: string;
+}
+
 export class RouteSecurityCalls {
   readonly #calls: () => Iterable<Call>;
+  readonly #refused: (refused: RefusedCall) => void;
   readonly #pending = new Map<string, RouteSecurityView>();
 
-  constructor(calls: () => Iterable<Call>) {
+  constructor(calls: () => Iterable<Call>, refused: (refused: RefusedCall) => void = () => undefined) {
     this.#calls = calls;
+    this.#refused = refused;
   }
 
   onChecked(c: ChainChecked): void {
     const call = this.#find(c.callId);
     if (!call) {
-      if (c.role === 'callee' && !c.refused) {
+      if (c.refused) this.#refused({ peer: c.peer, text: `A call from ${c.peer} was refused: ${c.view.problem ?? 'its route failed the security check'}` });
+      else if (c.role === 'callee') {
         this.#pending.set(c.callId, c.view);
         if (this.#pending.size > PENDING) this.#pending.delete(this.#pending.keys().next().value!);
       }

@@ -185,7 +185,7 @@ describe('Route-Security stage: the callee checks the chain and copies it into e
     });
     // The refusal carries the chain back too.
     expect(reply.getAll('Route-Security')).toEqual(inv.getAll('Route-Security'));
-    expect(bob.checked[0]).toMatchObject({ refused: true, role: 'callee' });
+    expect(bob.checked[0]).toMatchObject({ refused: true, role: 'callee', peer: ALICE });
     expect(bob.checked[0]!.view.problem).toBe(`The hop from ${ALICE} to ${PROXY_A} is only level 2 (integrity); your minimum is 3 (confidentiality)`);
   });
 

@@ -11,8 +11,8 @@
  * - Responses to our INVITEs (except 100) are checked with our entry at the bottom.
  * Each check is reported through `onChecked`, with the verdict as a view for the UI.
  */
-import { addEntry, chainValues, HEADER, verifyChain, type Level } from '../../hopsec/index.js';
-import { SipRequest, type SipMessage } from '../../sip/message.js';
+import { addEntry, chainValues, HEADER, joinHostPort, verifyChain, type Level } from '../../hopsec/index.js';
+import { SipRequest, type SipMessage, type SipResponse } from '../../sip/message.js';
 import { parseNameAddr } from '../../sip/name-addr.js';
 import { aor as aorOf } from '../../sip/uri.js';
 import { parseVia } from '../../sip/via.js';
@@ -42,6 +42,8 @@ export interface ChainChecked {
   readonly callId: string;
   /** `callee`: a request we received; `caller`: a response to our INVITE. */
   readonly role: 'caller' | 'callee';
+  /** The other party's `user@domain`: From of a request, To of a response. */
+  readonly peer: string;
   /** The response's status code (caller), null for a request. */
   readonly status: number | null;
   readonly view: RouteSecurityView;
@@ -76,8 +78,15 @@ export function routeSecurityStage(options: RouteSecurityOptions): SocketStage {
 
   const addOwnEntry = (raw: string, req: SipRequest): string => {
     req.remove(HEADER);
-    const entry = addEntry(req, { node: options.aor, addr: sentBy(req), level: ownLinkLevel(options.link()), transport: options.link().transport });
-    return withChain(raw, [entry.raw]);
+    const link = options.link();
+    try {
+      const entry = addEntry(req, { node: options.aor, addr: sentBy(req), level: ownLinkLevel(link), transport: link.transport });
+      return withChain(raw, [entry.raw]);
+    } catch (error) {
+      // Without our entry the first proxy records the hop as unattested: better than losing the request.
+      console.warn(`Keyhop: could not add the Route-Security entry to ${req.method}`, error);
+      return withChain(raw, []);
+    }
   };
 
   const copyChain = (raw: string, res: SipMessage): string => {
@@ -94,17 +103,17 @@ export function routeSecurityStage(options: RouteSecurityOptions): SocketStage {
     const view = routeSecurityView(report, perspective(options.aor, 'self', 'request'));
     const refused = !report.ok;
     if (refused) context.reply(refusalResponse(req, options.aor, reportProblem(report, perspective(options.aor, 'peer', 'request'))!));
-    options.onChecked?.({ callId: req.callId, role: 'callee', status: null, view, refused, endCall: false });
+    options.onChecked?.({ callId: req.callId, role: 'callee', peer: partyOf(req, 'From'), status: null, view, refused, endCall: false });
     return refused ? null : raw;
   };
 
-  const checkResponse = (raw: string, res: SipMessage & { status: number }): string => {
-    const { method } = res.cseq;
+  const checkResponse = (raw: string, res: SipResponse): string => {
     // 100 is hop-by-hop; 401/407 challenges are the auth stage's and the request is sent again.
-    if (method !== 'INVITE' || res.status === 100 || res.status === 401 || res.status === 407) return raw;
+    if (cseqMethod(res) !== 'INVITE' || res.status === 100 || res.status === 401 || res.status === 407) return raw;
     const report = verifyChain(res, { ...policy, own: { node: options.aor, position: 'bottom' } });
-    const view = routeSecurityView(report, perspective(calleeOf(res), 'self', 'response'));
-    options.onChecked?.({ callId: res.callId, role: 'caller', status: res.status, view, refused: false, endCall: !report.ok && res.status < 300 });
+    const callee = partyOf(res, 'To');
+    const view = routeSecurityView(report, perspective(callee, 'self', 'response'));
+    options.onChecked?.({ callId: res.callId, role: 'caller', peer: callee, status: res.status, view, refused: false, endCall: !report.ok && res.status < 300 });
     return raw;
   };
 
@@ -129,13 +138,21 @@ function sentBy(req: SipRequest): string {
   const top = req.getAll('Via')[0];
   if (top === undefined) throw new Error('The request has no Via');
   const via = parseVia(top);
-  return via.port === null ? via.host : `${via.host}:${via.port}`;
+  return joinHostPort(via.host, via.port);
 }
 
-/** The callee's `user@domain`, from To. */
-function calleeOf(res: SipMessage): string {
+function cseqMethod(msg: SipMessage): string | null {
   try {
-    return aorOf(parseNameAddr(res.get('To') ?? '').uri);
+    return msg.cseq.method;
+  } catch {
+    return null;
+  }
+}
+
+/** `user@domain` of From or To. */
+function partyOf(msg: SipMessage, header: 'From' | 'To'): string {
+  try {
+    return aorOf(parseNameAddr(msg.get(header) ?? '').uri);
   } catch {
     return 'the other side';
   }
