@@ -167,11 +167,6 @@ export class Call extends Emitter<CallEvents> {
     }
   }
 
-  /** The microphone track being sent, for a level meter. */
-  localTrack(): MediaStreamTrack | null {
-    return this.#connection?.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null;
-  }
-
   /**
    * Switches the microphone: the new device's track replaces the one being sent, on the same
    * call and without renegotiation; mute carries over.

@@ -28,6 +28,17 @@ describe('Kerberos sign-in', () => {
     expect(kerberosFailureReason(e)).toMatch(/Cannot reach the Kerberos server/);
   });
 
+  it('uses the realm and KDC proxy of the advanced settings over /keyhop.json', async () => {
+    const calls: string[] = [];
+    const fetchFn: typeof fetch = async (input) => {
+      calls.push(String(input));
+      return new Response('KDC unreachable', { status: 503 });
+    };
+    const e = await kerberosSignIn('http://localhost:1', alice, 'x', fetchFn, { realm: 'EXAMPLE.TEST', kdcProxy: 'http://localhost:2/kkdcp' }).catch((x: unknown) => x);
+    expect((e as KrbError).code).toBe('kdc-unreachable');
+    expect(calls).toEqual(['http://localhost:2/kkdcp']);
+  });
+
   it('words each failure for a person', () => {
     expect(kerberosFailureReason(new KrbError('wrong-password', 'x'))).toBe('Wrong SIP address or password (Kerberos pre-authentication failed)');
     expect(kerberosFailureReason(new KrbError('clock-skew', 'x'))).toMatch(/clock/);
