@@ -103,7 +103,9 @@ function handleChallenge(sender: RequestSenderInternals, response: IncomingRespo
     kerberos = [];
   }
   if (kerberos.length === 0) {
-    const digest = rawHeaderValues(raw, digestName).find((v) => /^\s*digest\s/i.test(v));
+    // JsSIP's Digest speaks MD5 only: hand it the MD5 challenge when SHA-256 is offered too (RFC 8760).
+    const digests = rawHeaderValues(raw, digestName).filter((v) => /^\s*digest\s/i.test(v));
+    const digest = digests.find((v) => !/algorithm\s*=\s*"?(?!md5\b)[\w-]+/i.test(v)) ?? digests.at(-1);
     if (digest) {
       response.setHeader(digestName.toLowerCase(), digest);
       const realm = /realm="([^"]*)"/i.exec(digest)?.[1];
