@@ -18,18 +18,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, dirname, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { createCsr, importIdentityKeys, issueUserCertificate, toPem } from '../src/envelope/index.js';
 import { makeCa, makeProxy, SAMPLE_SDP, type TestCa } from '../src/envelope/test-support.js';
 import { launchChromium } from '../e2e/support/chromium.js';
-import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
+import { benchmarkCommand, median, publishBenchmarkSection, REPO_ROOT } from './benchmarks-doc.js';
 import { envelopeOps, runEnvelopeBench, type EnvelopeBenchParams, type EnvelopeBenchResult } from './envelope-flow.js';
-import { loadAverage, machineInfo } from './proc.js';
+import { describeMachine, integerOption, loadAverage, machineInfo, runBenchmark } from './proc.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECTION = 'SDP envelopes: seal and open, Keyhop vs OpenSSL';
 const OPENSSL = process.env.KEYHOP_OPENSSL ?? 'openssl';
 /** Any single OpenSSL process is killed after this long. */
@@ -48,24 +46,12 @@ const { values: opts } = parseArgs({
   strict: true,
 });
 
-function count(name: string, value: string | undefined, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${value}`);
-  return n;
-}
-
-const WARMUP = count('warmup', opts.warmup, 0, 1000);
-const BATCHES = count('batches', opts.batches, 3, 100);
-const BATCH = count('batch', opts.batch, 5, 10_000);
-const OPENSSL_RUNS = count('openssl-runs', opts['openssl-runs'], 3, 1000);
+const WARMUP = integerOption('warmup', opts.warmup, 0, 1000);
+const BATCHES = integerOption('batches', opts.batches, 3, 100);
+const BATCH = integerOption('batch', opts.batch, 5, 10_000);
+const OPENSSL_RUNS = integerOption('openssl-runs', opts['openssl-runs'], 3, 1000);
 const SKIP = new Set((opts.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 const WRITE = !opts['no-write'];
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 const rate = (perSec: number) => (Number.isFinite(perSec) ? perSec.toFixed(perSec >= 100 ? 0 : 1) : '—');
 const ms = (v: number) => `${v.toFixed(2)} ms`;
@@ -91,7 +77,7 @@ async function makeUser(ca: TestCa, aor: string): Promise<User> {
 
 async function bundle(): Promise<string> {
   const out = await build({
-    entryPoints: [join(ROOT, 'bench', 'envelope-page.ts')],
+    entryPoints: [join(REPO_ROOT, 'bench', 'envelope-page.ts')],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -277,14 +263,10 @@ async function main(): Promise<void> {
     }
   } else notes.push('OpenSSL was not measured (--skip openssl).');
 
-  const argv = process.argv.slice(2);
-  const command = `npm run bench:envelope${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+  const command = benchmarkCommand(import.meta.url);
   const text = section({ command, started, node, cpu, chromium, openssl, notes, sdpBytes: new TextEncoder().encode(SAMPLE_SDP).length, load: { before: loadBefore, after: loadAverage() } });
   console.log(`\n${text}\n`);
-  if (WRITE) {
-    writeBenchmarkSection(SECTION, text);
-    console.log(`written to ${relative(process.cwd(), BENCHMARKS_DOC)}`);
-  }
+  if (WRITE) publishBenchmarkSection(SECTION, text);
 }
 
 interface SectionInput {
@@ -345,7 +327,7 @@ compares CPU time (user + system) per operation instead, which the machine's oth
 \`cutime + cstime\` in \`/proc/self/stat\` (10 ms ticks, averaged over the runs), and OpenSSL's minus twice the CPU of an
 \`openssl version\` process, an estimate of the library's own work ("—" when the difference is within the tick resolution).${start}
 
-Machine: ${m.cpus} CPU(s) (\`nproc\`), ${m.cpuModel}, ${m.memory} RAM, Linux ${m.kernel}; Node ${m.node}; Chromium ${s.chromium?.version ?? 'not measured'};
+Machine: ${describeMachine(m)}; Node ${m.node}; Chromium ${s.chromium?.version ?? 'not measured'};
 ${s.openssl?.version ?? 'OpenSSL not measured'}. Load average ${s.load.before} before the run, ${s.load.after} after: the machine was busy with
 other work during the run, so the wall-time rates are low and noisy; compare the columns of one run rather than runs with each other.
 
@@ -359,10 +341,4 @@ ${cpu.join('\n')}
 ${s.notes.length ? `\n${s.notes.join(' ')}\n` : ''}`;
 }
 
-void main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark('bench/envelope.ts', main, []);

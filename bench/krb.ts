@@ -19,8 +19,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, dirname, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { ReplayCache } from '../src/krb/acceptor/index.js';
@@ -31,13 +30,11 @@ import { kdcProxySend } from '../src/ua/kdc-proxy.js';
 import { launchChromium } from '../e2e/support/chromium.js';
 import { startFixture, type Fixture } from '../test/support/keyhop-fixture.js';
 import { MIT_ENCTYPE_NAMES, PYTHON, mitVersion, startMitRealm, tcpExchange, type MitRealm } from '../test/support/mit-krb.js';
-import { loadAverage, machineInfo } from './proc.js';
+import { describeMachine, integerOption, loadAverage, machineInfo, runBenchmark, type Cleanup } from './proc.js';
 import { signIn, type SignInResult, type SignInTiming } from './krb-flow.js';
 import type { PageBenchParams } from './krb-page.js';
-import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
+import { benchmarkCommand, median, p90, producedBy, publishBenchmarkSection, ratio, REPO_ROOT } from './benchmarks-doc.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DOC = BENCHMARKS_DOC;
 const SECTION = 'Kerberos sign-in and MIC: Keyhop vs MIT';
 
 const { values: opts } = parseArgs({
@@ -52,16 +49,10 @@ const { values: opts } = parseArgs({
   strict: true,
 });
 
-function count(name: string, value: string | undefined, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${value}`);
-  return n;
-}
-
-const RUNS = count('runs', opts.runs, 3, 500);
-const WARMUP = count('warmup', opts.warmup, 0, 50);
-const MIC_BATCHES = count('mic-batches', opts['mic-batches'], 3, 200);
-const MIC_BATCH = count('mic-batch', opts['mic-batch'], 100, 100_000);
+const RUNS = integerOption('runs', opts.runs, 3, 500);
+const WARMUP = integerOption('warmup', opts.warmup, 0, 50);
+const MIC_BATCHES = integerOption('mic-batches', opts['mic-batches'], 3, 200);
+const MIC_BATCH = integerOption('mic-batch', opts['mic-batch'], 100, 100_000);
 const SKIP = new Set((opts.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 const WRITE = !opts['no-write'];
 /** Any single child process (kinit, kvno) is killed after this long. */
@@ -75,19 +66,8 @@ const PASSWORD = 'alice-pass';
 
 // ───────────────────────────── statistics ─────────────────────────────
 
-function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
-}
-const median = (v: readonly number[]): number => quantile(v, 0.5);
-const p90 = (v: readonly number[]): number => quantile(v, 0.9);
 const ms = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 1)} ms` : 'n/a');
 const us = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(1)} µs` : 'n/a');
-const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
 // ───────────────────────────── results ─────────────────────────────
 
@@ -219,7 +199,7 @@ function micBench(r: SignInResult): MicResult {
 
 async function bundle(): Promise<string> {
   const out = await build({
-    entryPoints: [join(ROOT, 'bench', 'krb-page.ts')],
+    entryPoints: [join(REPO_ROOT, 'bench', 'krb-page.ts')],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -448,7 +428,7 @@ function micTable(mics: MicResult[], mitMics: MitMicResult[]): string {
 
 // ───────────────────────────── main ─────────────────────────────
 
-const cleanups: Array<() => Promise<void>> = [];
+const cleanups: Cleanup[] = [];
 
 async function main(): Promise<void> {
   const loadBefore = loadAverage();
@@ -525,14 +505,10 @@ async function main(): Promise<void> {
   }
 
   const m = machineInfo();
-  const argv = process.argv.slice(2);
-  const command = `npx tsx ${relative(ROOT, fileURLToPath(import.meta.url))}${argv.length ? ` ${argv.join(' ')}` : ''}`;
+  const command = benchmarkCommand(import.meta.url);
   const text = section({ command, started, m, versions, s2k, mics, mitMics, spawnMs, load: { before: loadBefore, after: loadAverage() } });
   console.log(`\n${table()}\n\n${likeForLike()}\n\n${micTable(mics, mitMics)}\n`);
-  if (WRITE) {
-    writeBenchmarkSection(SECTION, text);
-    console.log(`written to ${relative(process.cwd(), DOC)}`);
-  }
+  if (WRITE) publishBenchmarkSection(SECTION, text);
 }
 
 interface SectionInput {
@@ -555,7 +531,7 @@ function section(s: SectionInput): string {
   const lines: string[] = [];
   lines.push(`## ${SECTION}`);
   lines.push('');
-  lines.push(`Produced by \`${s.command}\` on ${s.started.toISOString().replace(/\.\d+Z$/, 'Z')}.`);
+  lines.push(producedBy(s.command, s.started));
   lines.push('');
   lines.push(
     `A sign-in is what the softphone and the proxy do between them: the AS exchange for \`alice\` with
@@ -580,7 +556,7 @@ credential cache (starting \`klist -V\`, which does nothing, takes ${ms(s.spawnM
   );
   lines.push('');
   lines.push(
-    `Machine: ${s.m.cpus} CPU(s) (\`nproc\`), ${s.m.cpuModel}, ${s.m.memory} RAM, Linux ${s.m.kernel}.
+    `Machine: ${describeMachine(s.m)}.
 Node ${s.m.node}; MIT Kerberos ${s.versions.mit ?? 'not measured'} (Debian krb5-kdc); Chromium ${s.versions.chromium ?? 'not measured'}.
 KDCs, clients and the browser share these CPUs (load average ${s.load.before} before the run, ${s.load.after} after);
 anything else running on the machine shifts the figures, so compare ratios from the same run. MIT's tools and Keyhop's
@@ -644,33 +620,4 @@ in Chromium; the browser's time to load and start the app.${notes.length ? ` ${n
   return `${lines.join('\n')}\n`;
 }
 
-async function cleanup(): Promise<void> {
-  for (const c of [...cleanups].reverse()) {
-    try {
-      await c();
-    } catch {
-      // best effort
-    }
-  }
-}
-
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-const deadline = setTimeout(() => {
-  console.error('bench/krb.ts: gave up after 10 minutes');
-  void cleanup().finally(() => process.exit(1));
-}, 600_000);
-deadline.unref();
-
-main().then(
-  () => process.exit(0),
-  async (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    await cleanup();
-    process.exit(1);
-  },
-);
+runBenchmark('bench/krb.ts', main, cleanups, 600_000);

@@ -1,4 +1,7 @@
-/** Memory of a process tree and a description of the machine, read from /proc (Linux). */
+/**
+ * The benchmark process: memory and CPU of a process tree and a description of the machine, read
+ * from /proc (Linux); its command-line counts; and its life from start to exit, cleaning up always.
+ */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
@@ -155,6 +158,55 @@ export function machineInfo(): MachineInfo {
   return { cpus, cpuModel, memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`, kernel, node: process.version };
 }
 
+/** The machine as the benchmark sections describe it, e.g. "2 CPU(s) (`nproc`), <model>, 7.8 GiB RAM, Linux 6.1.0". */
+export function describeMachine(m: MachineInfo = machineInfo()): string {
+  return `${m.cpus} CPU(s) (\`nproc\`), ${m.cpuModel}, ${m.memory} RAM, Linux ${m.kernel}`;
+}
+
 export function mib(kb: number): string {
   return `${(kb / 1024).toFixed(1)} MiB`;
+}
+
+/** A command-line count: `value` as an integer in [min, max], or an error naming the option `--name`. */
+export function integerOption(name: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${value}`);
+  return n;
+}
+
+/** Something to undo when the benchmark ends, however it ends: a child to stop, a directory to remove. */
+export type Cleanup = () => Promise<void> | void;
+
+/** Runs `cleanups` newest first, each one even if another fails. */
+async function runCleanups(cleanups: Iterable<Cleanup>): Promise<void> {
+  for (const c of [...cleanups].reverse()) {
+    try {
+      await c();
+    } catch {
+      // best effort: the process exits next
+    }
+  }
+}
+
+/**
+ * Runs a benchmark's `main` as the whole process: whatever is left in `cleanups` is undone when it
+ * ends, fails, is interrupted (SIGINT/SIGTERM, exit 130) or runs past `timeoutMs`, so no child
+ * process or temporary directory outlives it. Exits 0 on success and 1 on failure, with the stack.
+ */
+export function runBenchmark(name: string, main: () => Promise<void>, cleanups: Iterable<Cleanup>, timeoutMs?: number): void {
+  const exit = (code: number) => void runCleanups(cleanups).finally(() => process.exit(code));
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => exit(130));
+  if (timeoutMs !== undefined) {
+    setTimeout(() => {
+      console.error(`${name}: gave up after ${Math.round(timeoutMs / 60_000)} minutes`);
+      exit(1);
+    }, timeoutMs).unref();
+  }
+  main().then(
+    () => exit(0),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      exit(1);
+    },
+  );
 }

@@ -17,8 +17,7 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureKamailio, kamailioVersion, startKamailio } from '../test/support/kamailio.js';
 import type { KamailioInstance } from '../test/support/kamailio.js';
@@ -34,14 +33,12 @@ import {
   waitForTcpListen,
 } from '../test/support/sipp.js';
 import type { SippProcess, SippResult } from '../test/support/sipp.js';
-import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
-import type { ProcessFilter, TreeMemory } from './proc.js';
-import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
+import { MemorySampler, cpuMs, describeMachine, loadAverage, machineInfo, measuredPids, mib, runBenchmark, treeMemory } from './proc.js';
+import type { Cleanup, ProcessFilter, TreeMemory } from './proc.js';
+import { benchmarkCommand, producedBy, publishBenchmarkSection, REPO_ROOT } from './benchmarks-doc.js';
 import { startKeyhopChild as startChild } from './keyhop-child.js';
 
 const HOST = '127.0.0.1';
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DOC = BENCHMARKS_DOC;
 const SECTION = 'Proxy call rate: Keyhop vs Kamailio';
 
 // ───────────────────────────── options ─────────────────────────────
@@ -100,7 +97,7 @@ interface ProxyKind {
   start(): Promise<RunningProxy>;
 }
 
-const cleanups = new Set<() => Promise<void>>();
+const cleanups = new Set<Cleanup>();
 
 async function startKeyhopChild(): Promise<RunningProxy> {
   const child = await startChild<{ host: string; port: number }>('keyhop-proxy.ts', [String(Math.ceil(BUDGET_MS / 1000) + 120)], 'keyhop-bench');
@@ -148,7 +145,7 @@ const KINDS: Record<string, ProxyKind> = {
   },
   keyhop: {
     name: 'Keyhop',
-    available: () => (existsSync(join(ROOT, 'src', 'server', 'keyhop.ts')) ? undefined : 'src/server/keyhop.ts does not exist yet'),
+    available: () => (existsSync(join(REPO_ROOT, 'src', 'server', 'keyhop.ts')) ? undefined : 'src/server/keyhop.ts does not exist yet'),
     start: startKeyhopChild,
   },
 };
@@ -472,10 +469,9 @@ function failureSummary(results: ProxyResult[]): string {
 
 function section(results: ProxyResult[], command: string, versions: { sipp: string; kamailio?: string }, load: { before: string; after: string }): string {
   const m = machineInfo();
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   return `## ${SECTION}
 
-Produced by \`${command}\` on ${date}.
+${producedBy(command, new Date())}
 
 SIPp UAC → proxy → SIPp UAS over TCP on loopback: INVITE, 100 Trying, 180, 200, ACK, BYE, 200, with
 no media and no authentication (SIPp's address is configured as a trusted peer of the proxy; Kamailio
@@ -491,7 +487,7 @@ per call" is the user + system CPU time the proxy's processes used during the st
 Keyhop runs in a Node process of its own (\`node --import tsx bench/keyhop-proxy.ts\`, log level warn);
 its figures include the in-process TypeScript loader but not tsx's separate esbuild helper process.
 
-Machine: ${m.cpus} CPU(s) (\`nproc\`), ${m.cpuModel}, ${m.memory} RAM, Linux ${m.kernel}.
+Machine: ${describeMachine(m)}.
 Node ${m.node}; ${versions.kamailio ? versions.kamailio.replace(/^kamailio\b/i, 'Kamailio') : 'Kamailio not measured'}; ${versions.sipp.replace(/\.+$/, '')}.
 The SIPp UAC, the SIPp UAS and the proxy share these CPUs, so the numbers are for the whole
 loopback setup, not for the proxy alone on dedicated cores; anything else running on the machine
@@ -549,37 +545,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const argv = process.argv.slice(2);
-  const command = `npx tsx ${relative(ROOT, fileURLToPath(import.meta.url))}${argv.length ? ` ${argv.join(' ')}` : ''}`;
+  const command = benchmarkCommand(import.meta.url);
   const text = section(results, command, versions, { before: loadBefore, after: loadAverage() });
   console.log(`\n${resultsTable(results)}\n\n${memoryTable(results)}\n`);
-  if (WRITE) {
-    writeBenchmarkSection(SECTION, text);
-    console.log(`written to ${relative(process.cwd(), DOC)}`);
-  }
+  if (WRITE) publishBenchmarkSection(SECTION, text);
 }
 
-async function cleanup(): Promise<void> {
-  for (const c of [...cleanups]) {
-    try {
-      await c();
-    } catch {
-      // best effort
-    }
-  }
-}
-
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-main().then(
-  () => process.exit(0),
-  async (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    await cleanup();
-    process.exit(1);
-  },
-);
+runBenchmark('bench/proxy.ts', main, cleanups);

@@ -18,20 +18,18 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../e2e/support/chromium.js';
 import { kamailioVersion, startKamailio } from '../test/support/kamailio.js';
-import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
+import { benchmarkCommand, median, p90, producedBy, publishBenchmarkSection, ratio, REPO_ROOT } from './benchmarks-doc.js';
 import { startKeyhopChild } from './keyhop-child.js';
-import { loadAverage, machineInfo } from './proc.js';
+import { describeMachine, integerOption, loadAverage, machineInfo, runBenchmark, type Cleanup } from './proc.js';
 import { startPlainPageServer } from './ui-plain-server.js';
 import { coldLoad, gzipTotal, openBenchPhone, QUIET_MS, rawTotal, timedCall, type BenchPhone, type CallTiming, type ColdLoad, type ScriptLoad } from './ui-pages.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECTION = 'Web app: JavaScript, time to interactive and call setup';
 const PLAIN_DOMAIN = 'plain.test';
 /** The issue's aims: initial JavaScript under 200 kB gzip; call setup within 10 % of plain JsSIP. */
@@ -49,36 +47,19 @@ const { values: opts } = parseArgs({
   strict: true,
 });
 
-function count(name: string, value: string | undefined, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${value}`);
-  return n;
-}
-
-const LOADS = count('loads', opts.loads, 1, 50);
-const CALLS = count('calls', opts.calls, 1, 30);
-const WARMUP = count('warmup', opts.warmup, 0, 5);
+const LOADS = integerOption('loads', opts.loads, 1, 50);
+const CALLS = integerOption('calls', opts.calls, 1, 30);
+const WARMUP = integerOption('warmup', opts.warmup, 0, 5);
 const WRITE = !opts['no-write'];
 
 // ───────────────────────────── statistics and formatting ─────────────────────────────
 
-function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
-}
-const median = (v: readonly number[]): number => quantile(v, 0.5);
-const p90 = (v: readonly number[]): number => quantile(v, 0.9);
 const ms = (x: number): string => (Number.isFinite(x) ? `${Math.round(x)} ms` : 'n/a');
 const kb = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
-const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
 // ───────────────────────────── run ─────────────────────────────
 
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: Cleanup[] = [];
 
 interface Phase {
   name: string;
@@ -100,7 +81,7 @@ interface Results {
 
 async function build(outDir: string): Promise<void> {
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await viteBuild({ root: REPO_ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
 }
 
 async function signedIn(browser: Browser, url: string, name: string, address: string, password: string): Promise<BenchPhone> {
@@ -196,14 +177,10 @@ async function main(): Promise<void> {
     kamailio: kamailioVersion(),
     notes,
   };
-  const argv = process.argv.slice(2);
-  const command = `npx tsx ${relative(ROOT, fileURLToPath(import.meta.url))}${argv.length ? ` ${argv.join(' ')}` : ''}`;
+  const command = benchmarkCommand(import.meta.url);
   const text = section(results, { command, started, load: { before: loadBefore, after: loadAverage() } });
   console.log(`\n${text}`);
-  if (WRITE) {
-    writeBenchmarkSection(SECTION, text);
-    console.log(`written to ${relative(process.cwd(), BENCHMARKS_DOC)}`);
-  }
+  if (WRITE) publishBenchmarkSection(SECTION, text);
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -220,7 +197,7 @@ function section(r: Results, run: { command: string; started: Date; load: { befo
   const pSetup = median(r.plain.map((t) => t.setup));
   const lines: string[] = [];
   lines.push(`## ${SECTION}`, '');
-  lines.push(`Produced by \`${run.command}\` on ${run.started.toISOString().replace(/\.\d+Z$/, 'Z')}.`, '');
+  lines.push(producedBy(run.command, run.started), '');
   lines.push(
     `The app is built with Vite (production build, as \`npm run build\` makes it) and served by Keyhop from
 \`http.staticDir\`; Chromium (playwright-core, Debian \`/usr/bin/chromium\`, fake audio devices) loads it over
@@ -250,7 +227,7 @@ it compressed with gzip level 9 (\`node:zlib\`); kB are 1000 bytes.
     '',
   );
   lines.push(
-    `Machine: ${m.cpus} CPU(s) (\`nproc\`), ${m.cpuModel}, ${m.memory} RAM, Linux ${m.kernel}. Node ${m.node}; Chromium ${r.chromium}.
+    `Machine: ${describeMachine(m)}. Node ${m.node}; Chromium ${r.chromium}.
 Keyhop, Kamailio, the browser and the driver share these CPUs (load average ${run.load.before} before the run, ${run.load.after} after).${
       busy
         ? `\n**The machine was busy with other work during this run** (load average above the CPU count): absolute times are inflated
@@ -332,39 +309,7 @@ after and before the app's own processing; the certificate lookup is Keyhop's \`
 }
 
 function jssipVersion(): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'jssip', 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'jssip', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-async function cleanup(): Promise<void> {
-  for (const c of cleanups.splice(0).reverse()) {
-    try {
-      await c();
-    } catch {
-      // best effort
-    }
-  }
-}
-
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-const deadline = setTimeout(() => {
-  console.error('bench/ui.ts: gave up after 10 minutes');
-  void cleanup().finally(() => process.exit(1));
-}, 600_000);
-deadline.unref();
-
-main().then(
-  async () => {
-    await cleanup();
-    process.exit(0);
-  },
-  async (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    await cleanup();
-    process.exit(1);
-  },
-);
+runBenchmark('bench/ui.ts', main, cleanups, 600_000);

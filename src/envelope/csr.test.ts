@@ -5,18 +5,11 @@ import { createCsr, verifyCsr } from './csr.js';
 import { CertificateError } from './errors.js';
 import { generateIdentityKeys } from './keys.js';
 import { x509Lib } from './crypto.js';
+import { errorCode } from './test-support.js';
 
 x509Lib();
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    if (!(e instanceof CertificateError)) throw e;
-    return e.code;
-  }
-}
+const codeOf = (p: Promise<unknown>) => errorCode(p, CertificateError);
 
 describe('certificate requests (seed 004)', async () => {
   const keys = await generateIdentityKeys();

@@ -3,7 +3,7 @@ import { inspectEnvelope, isAddressedTo, addressedToExactly } from './inspect.js
 import { EnvelopeError } from './errors.js';
 import { newContentKey } from './content-key.js';
 import { openSdp, sealSdp } from './sdp-envelope.js';
-import { makeCa, makeProxy, makeUser, SAMPLE_SDP, type TestParty } from './test-support.js';
+import { errorCode, makeCa, makeProxy, makeUser, SAMPLE_SDP, type TestParty } from './test-support.js';
 import { ID_AES256_GCM, ID_SIGNED_DATA } from './oids.js';
 
 const ca = await makeCa();
@@ -28,16 +28,7 @@ function openAs(der: Uint8Array, reader: TestParty, extra: Partial<Parameters<ty
   return openSdp(der, { recipient: { key: reader.keys.agreementKey, cert: reader.cert }, trust, ...extra });
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnvelopeError);
-    expect((e as EnvelopeError).message.length).toBeGreaterThan(10);
-    return (e as EnvelopeError).code;
-  }
-}
+const codeOf = (p: Promise<unknown>) => errorCode(p, EnvelopeError);
 
 describe('sealSdp / openSdp round trips', () => {
   for (const readers of [[bob], [bob, proxyA], [bob, proxyA, proxyB, proxyC]]) {

@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CertificateError } from './errors.js';
 import { generateIdentityKeys } from './keys.js';
 import { readRegistrationCertificates, verifyUserCertificate } from './registration-answer.js';
-import { makeCa, makeProxy, makeUser } from './test-support.js';
+import { errorCode, makeCa, makeProxy, makeUser } from './test-support.js';
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    if (!(e instanceof CertificateError)) throw e;
-    return e.code;
-  }
-}
+const codeOf = (p: Promise<unknown>) => errorCode(p, CertificateError);
 
 describe('the certificates of a REGISTER answer, as the user agent sorts them (seed 004 §7.1 UA-5)', async () => {
   const ca = await makeCa();

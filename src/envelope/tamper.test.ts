@@ -12,7 +12,7 @@ import { ID_CT_AUTH_ENVELOPED_DATA, ID_SIGNED_DATA } from './oids.js';
 import { readersAttribute } from './readers-attribute.js';
 import { openSdp, sealSdp } from './sdp-envelope.js';
 import { signContent } from './signed-data.js';
-import { makeCa, makeProxy, makeUser, SAMPLE_SDP, type TestParty } from './test-support.js';
+import { errorCode, makeCa, makeProxy, makeUser, SAMPLE_SDP, type TestParty } from './test-support.js';
 
 const ca = await makeCa();
 const otherCa = await makeCa('Some other CA');
@@ -23,16 +23,7 @@ const mallory = await makeUser(otherCa, 'alice@a.keyhop.test');
 const proxyA = await makeProxy(ca, 'a.keyhop.test');
 const trust = { caCerts: [ca.cert] };
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'no error';
-  } catch (e) {
-    if (!(e instanceof EnvelopeError)) throw e;
-    expect(e.message).toMatch(/\w{3,}/);
-    return e.code;
-  }
-}
+const codeOf = (p: Promise<unknown>) => errorCode(p, EnvelopeError);
 
 function openAs(der: Uint8Array, reader: TestParty, now?: Date) {
   return openSdp(der, { recipient: { key: reader.keys.agreementKey, cert: reader.cert }, trust, ...(now ? { now } : {}) });

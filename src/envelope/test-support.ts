@@ -6,6 +6,7 @@ import { createCaCertificate, issueCertificate, issueUserCertificate } from './i
 import { createCsr } from './csr.js';
 import { generateIdentityKeys, type IdentityKeys } from './keys.js';
 import { P256_ECDSA, subtle } from './crypto.js';
+import { CertificateError, EnvelopeError } from './errors.js';
 
 export interface TestCa {
   cert: Uint8Array<ArrayBuffer>;
@@ -43,6 +44,22 @@ export async function makeProxy(ca: TestCa, domain: string): Promise<TestParty> 
     extendedKeyUsages: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'],
   });
   return { name: domain, cert, keys };
+}
+
+/**
+ * The `code` of the `type` error that `work` (a promise, or a function to call) fails with, or
+ * 'no error' when it succeeds. Any other exception is thrown on, and so is a `type` error without a
+ * readable message: every refusal must say in words what went wrong.
+ */
+export async function errorCode(work: Promise<unknown> | (() => unknown), type: typeof EnvelopeError | typeof CertificateError): Promise<string> {
+  try {
+    await (typeof work === 'function' ? work() : work);
+    return 'no error';
+  } catch (e) {
+    if (!(e instanceof type)) throw e;
+    if (!/\w{3,}/.test(e.message)) throw new Error(`${e.name} "${e.code}" has no readable message`, { cause: e });
+    return e.code;
+  }
 }
 
 export const SAMPLE_SDP = [

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CERTS_ONLY_CONTENT_TYPE,
   createCsr,
@@ -20,24 +20,10 @@ import {
 } from '../../src/envelope/index.js';
 import type { SipResponse } from '../../src/sip/message.js';
 import { pemToDer } from '../../src/server/pki.js';
-import { startFixture, type Fixture } from '../support/keyhop-fixture.js';
+import { fixturePerFile } from '../support/fixture-per-file.js';
 import { RawSipClient, TestUa } from '../support/sip-client.js';
 
-let fx: Fixture;
-const open: RawSipClient[] = [];
-
-beforeAll(async () => {
-  fx = await startFixture({ registrar: { minExpires: 1 } }, [{ aor: 'dave@b.keyhop.test', password: 'dave-pass' }]);
-});
-afterEach(async () => {
-  const clients = open.splice(0);
-  for (const c of clients) c.close();
-  await Promise.all(clients.map((c) => c.closedPromise));
-  await new Promise((r) => setTimeout(r, 20));
-});
-afterAll(async () => {
-  await fx.stop();
-});
+const session = fixturePerFile({ registrar: { minExpires: 1 } }, [{ aor: 'dave@b.keyhop.test', password: 'dave-pass' }]);
 
 const PASSWORDS: Record<string, string> = {
   'alice@a.keyhop.test': 'alice-pass',
@@ -47,9 +33,8 @@ const PASSWORDS: Record<string, string> = {
 };
 
 async function ua(aor: string): Promise<TestUa> {
-  const proxy = aor.endsWith('@a.keyhop.test') ? fx.k.proxies.a : fx.k.proxies.b;
-  const client = await RawSipClient.ws(proxy.wsUrl);
-  open.push(client);
+  const proxy = aor.endsWith('@a.keyhop.test') ? session.fx.k.proxies.a : session.fx.k.proxies.b;
+  const client = session.track(await RawSipClient.ws(proxy.wsUrl));
   return new TestUa(client, aor, PASSWORDS[aor]!);
 }
 
@@ -58,7 +43,7 @@ async function csrBody(aor: string, keys: IdentityKeys): Promise<{ text: string;
 }
 
 function caCert(): Uint8Array {
-  return pemToDer(readFileSync(join(fx.dir, 'data', 'pki', 'ca.crt'), 'utf8'), 'CA certificate');
+  return pemToDer(readFileSync(join(session.fx.dir, 'data', 'pki', 'ca.crt'), 'utf8'), 'CA certificate');
 }
 
 function certsOf(res: SipResponse): Uint8Array[] {

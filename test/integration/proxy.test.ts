@@ -1,31 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SipRequest, SipResponse } from '../../src/sip/message.js';
-import { startFixture, type Fixture } from '../support/keyhop-fixture.js';
+import { fixturePerFile } from '../support/fixture-per-file.js';
+import { startFixture } from '../support/keyhop-fixture.js';
 import { contactOf, RawSipClient, SDP, TestUa } from '../support/sip-client.js';
 
-let fx: Fixture;
-const open: RawSipClient[] = [];
-
-beforeAll(async () => {
-  fx = await startFixture({ registrar: { minExpires: 1 } }, [{ aor: 'dave@b.keyhop.test', password: 'dave-pass' }]);
-});
-afterEach(async () => {
-  // Each test starts with no registrations left over from the one before.
-  const clients = open.splice(0);
-  for (const c of clients) c.close();
-  await Promise.all(clients.map((c) => c.closedPromise));
-  await new Promise((r) => setTimeout(r, 20));
-});
-afterAll(async () => {
-  await fx.stop();
-});
+const session = fixturePerFile({ registrar: { minExpires: 1 } }, [{ aor: 'dave@b.keyhop.test', password: 'dave-pass' }]);
 
 async function ua(aor: string, password: string, via: 'ws' | 'tcp' = 'ws'): Promise<TestUa> {
   const domain = aor.split('@')[1]!;
-  const proxy = domain === 'a.keyhop.test' ? fx.k.proxies.a : fx.k.proxies.b;
+  const proxy = domain === 'a.keyhop.test' ? session.fx.k.proxies.a : session.fx.k.proxies.b;
   // TCP user agents connect from 127.0.0.2 so that nothing mistakes them for a trusted peer.
-  const client = via === 'ws' ? await RawSipClient.ws(proxy.wsUrl) : await RawSipClient.tcp(proxy.tcp.host, proxy.tcp.port, '127.0.0.2');
-  open.push(client);
+  const client = session.track(via === 'ws' ? await RawSipClient.ws(proxy.wsUrl) : await RawSipClient.tcp(proxy.tcp.host, proxy.tcp.port, '127.0.0.2'));
   return new TestUa(client, aor, password);
 }
 
@@ -266,8 +251,7 @@ describe('transports', () => {
 
   it('treats a TLS client without a deployment certificate as a user agent, not as a proxy', async () => {
     const bob = await registered('bob@b.keyhop.test', 'bob-pass');
-    const client = await RawSipClient.tls(fx.k.proxies.b.tls.host, fx.k.proxies.b.tls.port);
-    open.push(client);
+    const client = session.track(await RawSipClient.tls(session.fx.k.proxies.b.tls.host, session.fx.k.proxies.b.tls.port));
     const impostor = new TestUa(client, 'alice@a.keyhop.test', 'x');
     impostor.client.send(impostor.request('INVITE', 'sip:bob@b.keyhop.test', { body: SDP }));
     expect((await client.response((s) => s >= 200, 'INVITE')).status).toBe(407);

@@ -185,6 +185,16 @@ describe('a reader proxy (seed 003 embodiment 2)', () => {
     return { inv, got };
   }
 
+  /** `by` hangs up with `bye`, `other` answers; then `proxy` holds no pinhole for the call and has logged it closed by the BYE. */
+  async function hangUp(by: TestUa, other: TestUa, bye: SipRequest, proxy: string, callId: string): Promise<void> {
+    by.client.send(bye);
+    other.answer(await other.client.request('BYE'), 200);
+    await by.client.response(200, 'BYE');
+    const after = await d.pinholes();
+    expect(after[proxy]!.pinholes.filter((x) => x.callId === callId)).toEqual([]);
+    expect(callEvents(after, proxy, callId).at(-1)).toMatchObject({ event: 'closed', detail: 'BYE' });
+  }
+
   it('opens exactly the call it was chosen for, records both sides as pinholes, and closes them on BYE', async () => {
     const alice = await d.ua('alice');
     const bob = await d.ua('bob');
@@ -213,12 +223,7 @@ describe('a reader proxy (seed 003 embodiment 2)', () => {
     expect(callEvents(now, B, callId)).toEqual([]);
     expect(callEvents(now, A, callId).map((e) => e.event)).toEqual(['opened', 'opened']);
 
-    alice.client.send(alice.inDialog('BYE', ok, true, contactOf(ok), 2));
-    bob.answer(await bob.client.request('BYE'), 200);
-    await alice.client.response(200, 'BYE');
-    const after = await d.pinholes();
-    expect(after[A]!.pinholes.filter((x) => x.callId === callId)).toEqual([]);
-    expect(callEvents(after, A, callId).at(-1)).toMatchObject({ event: 'closed', detail: 'BYE' });
+    await hangUp(alice, bob, alice.inDialog('BYE', ok, true, contactOf(ok), 2), A, callId);
   });
 
   it("lets the callee's proxy be the reader, and closes on the callee's BYE", async () => {
@@ -236,12 +241,7 @@ describe('a reader proxy (seed 003 embodiment 2)', () => {
     expect(dialog.pinholes.find((h) => h.side === 'callee')).toMatchObject({ address: '198.51.100.5', port: 5004 });
     expect(callEvents(await d.pinholes(), A, callId)).toEqual([]);
 
-    bob.client.send(bob.inDialog('BYE', got, false, contactOf(got), 1));
-    alice.answer(await alice.client.request('BYE'), 200);
-    await bob.client.response(200, 'BYE');
-    const after = await d.pinholes();
-    expect(after[B]!.pinholes.filter((x) => x.callId === callId)).toEqual([]);
-    expect(callEvents(after, B, callId).at(-1)).toMatchObject({ event: 'closed', detail: 'BYE' });
+    await hangUp(bob, alice, bob.inDialog('BYE', got, false, contactOf(got), 1), B, callId);
   });
 
   it('closes the pinholes of a call the callee refuses', async () => {
