@@ -20,6 +20,8 @@ export interface CertInfo {
   id: IssuerAndSerialNumber;
   /** Filled in by `x509Cert`. */
   x509?: InstanceType<ReturnType<typeof x509Lib>['X509Certificate']>;
+  /** The public key, imported once per certificate (`ecdhPublicKey`, `ecdsaPublicKey`). */
+  keys?: { ecdh?: Promise<CryptoKey>; ecdsa?: Promise<CryptoKey> };
 }
 
 /** Parsed certificates by DER, so the CA, own and peer certificates are parsed once, not per message. */
@@ -113,7 +115,7 @@ function spki(cert: CertInfo): Uint8Array<ArrayBuffer> {
 export async function ecdhPublicKey(cert: CertInfo, what: string): Promise<CryptoKey> {
   if (!isP256(cert)) throw new EnvelopeError('unsupported-algorithm', `${what} does not hold a P-256 key`);
   try {
-    return await subtle().importKey('spki', spki(cert), P256_ECDH, true, []);
+    return await importedOnce(cert, 'ecdh', () => subtle().importKey('spki', spki(cert), P256_ECDH, true, []));
   } catch (e) {
     throw new EnvelopeError('invalid-argument', `${what} holds an unusable P-256 key`, { cause: e });
   }
@@ -123,10 +125,23 @@ export async function ecdhPublicKey(cert: CertInfo, what: string): Promise<Crypt
 export async function ecdsaPublicKey(cert: CertInfo, what: string): Promise<CryptoKey> {
   if (!isP256(cert)) throw new EnvelopeError('unsupported-algorithm', `${what} does not hold a P-256 key`);
   try {
-    return await subtle().importKey('spki', spki(cert), P256_ECDSA, true, ['verify']);
+    return await importedOnce(cert, 'ecdsa', () => subtle().importKey('spki', spki(cert), P256_ECDSA, true, ['verify']));
   } catch (e) {
     throw new EnvelopeError('malformed', `${what} holds an unusable P-256 key`, { cause: e });
   }
+}
+
+/** A public key is imported once per parsed certificate; a failed import is tried again next time. */
+function importedOnce(cert: CertInfo, use: 'ecdh' | 'ecdsa', load: () => Promise<CryptoKey>): Promise<CryptoKey> {
+  const keys = (cert.keys ??= {});
+  const pending = keys[use];
+  if (pending) return pending;
+  const loaded = load();
+  keys[use] = loaded;
+  loaded.catch(() => {
+    if (keys[use] === loaded) delete keys[use];
+  });
+  return loaded;
 }
 
 /** The certificate's subject key identifier, if it has the extension. */

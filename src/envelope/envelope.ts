@@ -5,7 +5,7 @@
  * `envelop` produces it; `unenvelop` opens it with either a recipient's certificate and private
  * ECDH key or a content key the caller kept from an earlier message of the same dialog.
  */
-import { ContentInfo, EncryptedContent, EncryptedContentInfo, IssuerAndSerialNumber, RecipientInfos, type RecipientInfo } from '@peculiar/asn1-cms';
+import { ContentInfo, EncryptedContent, EncryptedContentInfo, IssuerAndSerialNumber, RecipientInfos } from '@peculiar/asn1-cms';
 import { OctetString } from '@peculiar/asn1-schema';
 import { concat, toArrayBuffer, toBytes } from './bytes.js';
 import { describeId, type CertInfo } from './cert-id.js';
@@ -13,22 +13,34 @@ import { gcmDecrypt, gcmEncrypt, gcmKeyBits, isContentKey } from './content-key.
 import { parseDer, serialize } from './der.js';
 import { AuthEnvelopedData } from './auth-enveloped-data.js';
 import { EnvelopeError } from './errors.js';
+import { outcome, settle } from './settle.js';
 import { checkAgreementKey, entriesFor, recipientInfoFor, unwrapContentKey } from './key-agreement.js';
 import { ID_CT_AUTH_ENVELOPED_DATA } from './oids.js';
 
 /** Most recipient infos accepted in one envelope (a peer plus a handful of proxies in practice). */
 export const MAX_RECIPIENTS = 32;
 
-/** DER ContentInfo holding an AuthEnvelopedData of `content` for each reader. */
-export async function envelop(content: Uint8Array, contentType: string, readers: CertInfo[], contentKey: CryptoKey): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * DER ContentInfo holding an AuthEnvelopedData of `content` for each reader. `content` may still
+ * be in the making (the signature): the key agreement for every reader needs only the content
+ * key, so it starts at once.
+ */
+export async function envelop(
+  content: Uint8Array | Promise<Uint8Array>,
+  contentType: string,
+  readers: CertInfo[],
+  contentKey: CryptoKey,
+): Promise<Uint8Array<ArrayBuffer>> {
   if (!isContentKey(contentKey)) {
     throw new EnvelopeError('invalid-argument', 'The content key must be an extractable AES-GCM CryptoKey (see newContentKey)');
   }
   if (readers.length === 0) throw new EnvelopeError('invalid-argument', 'An envelope needs at least one reader');
   if (readers.length > MAX_RECIPIENTS) throw new EnvelopeError('invalid-argument', `At most ${MAX_RECIPIENTS} readers`);
-  const infos: RecipientInfo[] = [];
-  for (const [i, reader] of readers.entries()) infos.push(await recipientInfoFor(reader, contentKey, `Reader certificate ${i + 1}`));
-  const sealed = await gcmEncrypt(contentKey, content);
+  // Independent WebCrypto operations run together; Promise.all keeps the readers' order, and a
+  // failure of the content comes first, as when it was ready before.
+  const recipients = settle(Promise.all(readers.map((reader, i) => recipientInfoFor(reader, contentKey, `Reader certificate ${i + 1}`))));
+  const sealed = await gcmEncrypt(contentKey, await content);
+  const infos = await outcome(recipients);
   const aed = new AuthEnvelopedData({
     version: 0,
     recipientInfos: new RecipientInfos(infos),

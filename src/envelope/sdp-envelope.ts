@@ -111,12 +111,11 @@ export async function sealSdp(options: SealSdpOptions): Promise<SealedSdp> {
     }
     if (options.trust) {
       const anchors = readAnchors(options.trust.caCerts);
-      for (const r of readers) {
-        try {
-          await verifyChain(r.cert, [], anchors, options.now ?? new Date(), `reader ${r.name}`);
-        } catch (e) {
-          throw new EnvelopeError('untrusted-reader', (e as Error).message, { cause: e });
-        }
+      const now = options.now ?? new Date();
+      // Checked together; the first failing reader in the given order is the one reported.
+      const checks = await Promise.allSettled(readers.map((r) => verifyChain(r.cert, [], anchors, now, `reader ${r.name}`)));
+      for (const check of checks) {
+        if (check.status === 'rejected') throw new EnvelopeError('untrusted-reader', (check.reason as Error).message, { cause: check.reason });
       }
     }
     for (let i = 0; i < readers.length; i++) {
@@ -129,7 +128,7 @@ export async function sealSdp(options: SealSdpOptions): Promise<SealedSdp> {
     const named = readers.map((r) => ({ name: r.name, id: r.cert.id }));
     const attributes = [readersAttribute(named)];
     if (options.context !== undefined) attributes.push(contextAttribute(options.context));
-    const signed = await signContent({
+    const signed = signContent({
       content: sdp,
       key: options.signer.key,
       cert: signer,
@@ -137,6 +136,9 @@ export async function sealSdp(options: SealSdpOptions): Promise<SealedSdp> {
       attributes,
       signingTime: options.signingTime,
     });
+    // The readers' key agreement runs while the signature is made (`envelop` awaits it, and reports
+    // its failure); marked handled so an earlier failure here leaves no stray rejection behind.
+    signed.catch(() => undefined);
     const contentKey = options.contentKey ?? (await newContentKey());
     const out = await envelop(
       signed,

@@ -28,6 +28,7 @@ import {
 import { ContentType, MessageDigest, SigningTime } from '@peculiar/asn1-pkcs9';
 import { OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, KeyUsageFlags } from '@peculiar/asn1-x509';
+import { outcome, settle } from './settle.js';
 import { equalBytes, toArrayBuffer, toBytes } from './bytes.js';
 import { ecdsaPublicKey, readCert, sameId, subjectKeyId, type CertInfo } from './cert-id.js';
 import { ECDSA_SHA256, isCryptoKey, subtle } from './crypto.js';
@@ -203,6 +204,11 @@ export async function verifySignedContent(der: Uint8Array, options: VerifyOption
   const covered = toBytes(si.signedAttrsRaw);
   covered[0] = 0x31;
   const rawSignature = derToRaw(toBytes(si.signature.buffer));
+  // The WebCrypto work below is independent, so it runs together; its results are judged in the
+  // order the checks are written, so the failure reported is the same as one after another.
+  const others = certs.filter((c) => c !== signer);
+  const chain = settle(verifyChain(signer, others, options.trustAnchors, options.now));
+  const contentDigest = settle(subtle().digest(digest.hash, content));
   const publicKey = await ecdsaPublicKey(signer, "The signer's certificate");
   let ok = false;
   if (rawSignature) {
@@ -220,7 +226,7 @@ export async function verifySignedContent(der: Uint8Array, options: VerifyOption
     throw new EnvelopeError('bad-signature', 'The signed content-type attribute is missing or does not match the content');
   }
   const md = single(attrs, oid.ID_MESSAGE_DIGEST);
-  const actual = toBytes(await subtle().digest(digest.hash, content));
+  const actual = toBytes(await outcome(contentDigest));
   if (!md || md.attrValues.length !== 1 || !equalBytes(parseDer(md.attrValues[0]!, MessageDigest, 'message-digest attribute').buffer, actual)) {
     throw new EnvelopeError('bad-signature', 'The signed message digest does not match the SDP: the content was altered');
   }
@@ -228,7 +234,7 @@ export async function verifySignedContent(der: Uint8Array, options: VerifyOption
   const st = single(attrs, oid.ID_SIGNING_TIME);
   if (st && st.attrValues.length === 1) signingTime = parseDer(st.attrValues[0]!, SigningTime, 'signing-time attribute').getTime();
 
-  await verifyChain(signer, certs.filter((c) => c !== signer), options.trustAnchors, options.now);
+  await outcome(chain);
   if (!allowsKeyUsage(signer, KeyUsageFlags.digitalSignature)) {
     throw new EnvelopeError('untrusted-signer', "The signer's certificate does not allow digital signatures (keyUsage)");
   }

@@ -58,7 +58,22 @@ function checkValidity(cert: CertInfo, now: Date, role: string): void {
   }
 }
 
-async function signedBy(cert: CertInfo, issuer: CertInfo): Promise<boolean> {
+/**
+ * Whether `issuer` signed `cert`, remembered per pair of parsed certificates: parsed certificates
+ * are shared by their exact DER (`readCert`), and the answer depends on nothing else, so the CA's
+ * signature on a peer's or a proxy's certificate is checked once, not on every message.
+ */
+const signatures = new WeakMap<CertInfo, WeakMap<CertInfo, Promise<boolean>>>();
+
+function signedBy(cert: CertInfo, issuer: CertInfo): Promise<boolean> {
+  let byIssuer = signatures.get(cert);
+  if (!byIssuer) signatures.set(cert, (byIssuer = new WeakMap()));
+  let result = byIssuer.get(issuer);
+  if (!result) byIssuer.set(issuer, (result = checkSignedBy(cert, issuer)));
+  return result;
+}
+
+async function checkSignedBy(cert: CertInfo, issuer: CertInfo): Promise<boolean> {
   if (!sameName(cert.asn.tbsCertificate.issuer, issuer.asn.tbsCertificate.subject)) return false;
   try {
     return await x509Cert(cert).verify({ publicKey: x509Cert(issuer).publicKey, signatureOnly: true });

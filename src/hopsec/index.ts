@@ -6,11 +6,12 @@ export { DIALOG_LABEL, dialogDigest, dialogIds, type DialogIds } from './dialog.
 export { formatEntry, HEADER, isUserAgentNode, MAX_ENTRY_LENGTH, parseEntry, type ParsedEntry, type RouteSecurityEntry } from './entry.js';
 export { RouteSecurityError, type RouteSecurityErrorCode } from './errors.js';
 export { describeLevel, isLevel, isSecureTransport, isTransport, LEVELS, linkLevel, TRANSPORTS, type Level, type LinkSecurity, type Transport } from './level.js';
-export { isValidPublicKey, publicKeyFromPrivate, SIGNING_LABEL, signEntry, signingInput, verifyEntrySignature, type SignedFields } from './sign.js';
+export { isValidPublicKey, preverifyEntrySignature, publicKeyFromPrivate, SIGNING_LABEL, signEntry, signingInput, verifyEntrySignature, type SignedFields } from './sign.js';
 export {
   checkOwnEntry,
   DIAGNOSTIC_VERIFICATIONS,
   FAILURE_PRECEDENCE,
+  preverifyChain,
   verifyChain,
   type ChainFailure,
   type ChainReport,

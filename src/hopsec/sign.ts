@@ -19,6 +19,7 @@ import { base64urlDecode, base64urlEncode, fields } from './encoding.js';
 import { dialogFields, type DialogIds } from './dialog.js';
 import type { RouteSecurityEntry } from './entry.js';
 import { RouteSecurityError } from './errors.js';
+import { preverify, rememberedResult, rememberResult, verificationId } from './verified.js';
 
 export const SIGNING_LABEL = 'Keyhop Route-Security v1';
 
@@ -64,9 +65,30 @@ export function verifyEntrySignature(entry: SignedFields, ids: DialogIds, sig: s
   try {
     const sigBytes = base64urlDecode(sig);
     if (!sigBytes || sigBytes.length !== 64 || !isValidPublicKey(publicKey)) return false;
-    return p256.verify(sigBytes, signingInput(entry, ids), publicKey, { lowS: false });
+    const input = signingInput(entry, ids);
+    const id = verificationId(input, sigBytes, publicKey);
+    const known = rememberedResult(id);
+    if (known !== undefined) return known;
+    const ok = p256.verify(sigBytes, input, publicKey, { lowS: false });
+    rememberResult(id, ok);
+    return ok;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Checks the signature ahead of `verifyEntrySignature` with WebCrypto, so that the synchronous
+ * check that follows finds the result (`verified.ts`). Never throws.
+ */
+export async function preverifyEntrySignature(entry: SignedFields, ids: DialogIds, sig: string, publicKey: Uint8Array): Promise<void> {
+  try {
+    const sigBytes = base64urlDecode(sig);
+    if (!sigBytes || sigBytes.length !== 64 || !isValidPublicKey(publicKey)) return;
+    const input = signingInput(entry, ids);
+    await preverify(verificationId(input, sigBytes, publicKey), input, sigBytes, publicKey);
+  } catch {
+    // The synchronous check decides.
   }
 }
 

@@ -13,7 +13,7 @@ import { entryDigest } from './encoding.js';
 import { isUserAgentNode, type ParsedEntry } from './entry.js';
 import { RouteSecurityError } from './errors.js';
 import { LEVELS, TRANSPORTS, type Level, type Transport } from './level.js';
-import { isValidPublicKey, verifyEntrySignature, type SignedFields } from './sign.js';
+import { isValidPublicKey, preverifyEntrySignature, verifyEntrySignature, type SignedFields } from './sign.js';
 import { analyseStructure } from './structure.js';
 
 /** Failure reasons, most severe first; `failures` are sorted in this order, then by index. */
@@ -192,6 +192,30 @@ export function verifyChain(msg: SipMessage, opts: VerifyOptions): ChainReport {
     return hop;
   });
   return report(hops, failures);
+}
+
+/**
+ * Checks the signatures `verifyChain` will check, asynchronously with WebCrypto, so that the
+ * `verifyChain` call that follows (which still makes every check) finds their results ready
+ * instead of computing them in pure JavaScript. Never throws; a chain it cannot read is left to
+ * `verifyChain`.
+ */
+export async function preverifyChain(msg: SipMessage, keys: VerifyOptions['keys']): Promise<void> {
+  let entries: ParsedEntry[];
+  let ids: DialogIds;
+  try {
+    if (chainValues(msg).length === 0) return;
+    entries = parseChain(msg);
+    ids = dialogIds(msg);
+  } catch {
+    return;
+  }
+  await Promise.all(
+    entries.map((e) => {
+      const key = e.sig === undefined ? undefined : lookUpKey(keys, e.node);
+      return key === undefined ? undefined : preverifyEntrySignature(e, ids, e.sig!, key);
+    }),
+  );
 }
 
 export type OwnEntryResult =

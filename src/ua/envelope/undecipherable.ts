@@ -3,27 +3,21 @@
  * `493 Undecipherable` (RFC 3261 §21.4.28) with `Warning: 399 <own AOR> "<why>"` (§20.43), and
  * the sender's reading of that Warning, so the caller can show the callee's reason.
  */
-import { createResponse, randomToken } from '../../sip/response.js';
 import type { SipRequest } from '../../sip/message.js';
-import { quote, unquote } from '../../sip/params.js';
+import { refusalWithWarning, warnings399, warningsOfResponse } from '../refusal.js';
 import type { CallOutcome } from '../states.js';
 
 export const UNDECIPHERABLE = 493;
 
 /** The 493 answering `req`, as wire text. */
 export function undecipherableResponse(req: SipRequest, self: string, why: string): string {
-  const res = createResponse(req, UNDECIPHERABLE, 'Undecipherable', randomToken());
-  res.set('Warning', `399 ${self} ${quote(why.replace(/[\r\n]+/g, ' '))}`);
-  return res.toString();
+  return refusalWithWarning(req, UNDECIPHERABLE, 'Undecipherable', self, why);
 }
 
 /** The first 399 Warning's agent and text; null when there is none. */
 export function warningReason(values: readonly string[]): { agent: string; why: string } | null {
-  for (const value of values) {
-    const m = /^\s*399\s+(\S+)\s+("(?:[^"\\]|\\.)*")/.exec(value);
-    if (m) return { agent: m[1]!, why: unquote(m[2]!) };
-  }
-  return null;
+  const first = warnings399(values)[0];
+  return first ? { agent: first.agent, why: first.text } : null;
 }
 
 /**
@@ -31,10 +25,9 @@ export function warningReason(values: readonly string[]): { agent: string; why: 
  * `message` is the final response JsSIP ended the session with (anything with `getHeaders`).
  */
 export function undecipherableOutcome(message: unknown): CallOutcome | null {
-  const response = message as { status_code?: unknown; getHeaders?: (name: string) => unknown } | null | undefined;
-  if (response?.status_code !== UNDECIPHERABLE || typeof response.getHeaders !== 'function') return null;
-  const values = response.getHeaders('Warning');
-  const reason = Array.isArray(values) ? warningReason(values.map(String)) : null;
+  const values = warningsOfResponse(message, UNDECIPHERABLE);
+  if (values === null) return null;
+  const reason = warningReason(values);
   const text = reason
     ? `${reason.agent} could not accept the call: ${reason.why}`
     : "The other party could not decrypt the call's media description";

@@ -53,7 +53,7 @@ interface Harness {
   context: StageContext;
   stage: ReturnType<typeof routeSecurityStage>;
   out(raw: string): string | null;
-  in(raw: string): string | null;
+  in(raw: string): Promise<string | null>;
 }
 
 function harness(aor: string, opts: { link?: OwnLink; minLevel?: 0 | 1 | 2 | 3 } = {}): Harness {
@@ -73,7 +73,7 @@ function harness(aor: string, opts: { link?: OwnLink; minLevel?: 0 | 1 | 2 | 3 }
     context,
     stage,
     out: (raw) => stage.outgoing!(raw, context) as string | null,
-    in: (raw) => stage.incoming!(raw, context) as string | null,
+    in: async (raw) => await stage.incoming!(raw, context),
   };
 }
 
@@ -141,10 +141,10 @@ describe('Route-Security stage: the callee checks the chain and copies it into e
     return throughProxies(request(alice.out(jssipRequest('INVITE'))!), levels);
   }
 
-  it('passes a good INVITE on, reports the path, and copies the chain, in order, into the 180 and the 200', () => {
+  it('passes a good INVITE on, reports the path, and copies the chain, in order, into the 180 and the 200', async () => {
     const bob = harness(BOB);
     const inv = arriving();
-    expect(bob.in(inv.toString())).toBe(inv.toString());
+    expect(await bob.in(inv.toString())).toBe(inv.toString());
     expect(bob.checked).toHaveLength(1);
     const { view, refused, role } = bob.checked[0]!;
     expect(role).toBe('callee');
@@ -164,17 +164,17 @@ describe('Route-Security stage: the callee checks the chain and copies it into e
     }
   });
 
-  it('does not copy a chain into a response to another request', () => {
+  it('does not copy a chain into a response to another request', async () => {
     const bob = harness(BOB);
-    bob.in(arriving().toString());
+    await bob.in(arriving().toString());
     const bye = request(jssipRequest('BYE', { cseq: 7, from: BOB, to: ALICE, branch: 'z9hG4bKother' }));
     expect(parse(bob.out(okResponse(bye).toString())!).getAll('Route-Security')).toEqual([]);
   });
 
-  it('refuses an INVITE below its minimum with 403 and a Warning naming the hop, and keeps it from JsSIP', () => {
+  it('refuses an INVITE below its minimum with 403 and a Warning naming the hop, and keeps it from JsSIP', async () => {
     const bob = harness(BOB, { minLevel: 3 });
     const inv = arriving();
-    expect(bob.in(inv.toString())).toBeNull();
+    expect(await bob.in(inv.toString())).toBeNull();
     expect(bob.replies).toHaveLength(1);
     const reply = parse(bob.out(bob.replies[0]!)!) as SipResponse;
     expect([reply.status, reply.reason]).toEqual([403, 'Route-Security Check Failed']);
@@ -189,25 +189,25 @@ describe('Route-Security stage: the callee checks the chain and copies it into e
     expect(bob.checked[0]!.view.problem).toBe(`The hop from ${ALICE} to ${PROXY_A} is only level 2 (integrity); your minimum is 3 (confidentiality)`);
   });
 
-  it('refuses an INVITE with an unattested hop, and one without any chain', () => {
+  it('refuses an INVITE with an unattested hop, and one without any chain', async () => {
     const bob = harness(BOB);
     const alice = harness(ALICE);
     const inv = request(alice.out(jssipRequest('INVITE'))!);
     addEntry(inv, { node: PROXY_A, addr: A_ADDR, level: 3, transport: 'tls' }, keyA.privateKey);
     // B forwards without signing its entry.
     addEntry(inv, { node: PROXY_B, addr: B_ADDR, level: 2, transport: 'ws' });
-    expect(bob.in(inv.toString())).toBeNull();
+    expect(await bob.in(inv.toString())).toBeNull();
     expect(refusalFromWarnings(parse(bob.replies[0]!).getAll('Warning'))!.why).toBe(
       `The hop from ${PROXY_B} to ${BOB} is unattested: ${PROXY_B} did not sign its entry`,
     );
 
     // With minimum 0 ("none") the unattested hop is accepted.
     const lenient = harness(BOB, { minLevel: 0 });
-    expect(lenient.in(inv.toString())).not.toBeNull();
+    expect(await lenient.in(inv.toString())).not.toBeNull();
     expect(lenient.checked[0]!.view.hops[2]!.signature).toBe('unattested');
 
     const bare = request(jssipRequest('INVITE', { from: ALICE }));
-    expect(bob.in(bare.toString())).toBeNull();
+    expect(await bob.in(bare.toString())).toBeNull();
     expect(refusalFromWarnings(parse(bob.replies[1]!).getAll('Warning'))!.why).toBe('The call arrived without a Route-Security chain, so nothing vouches for its path');
   });
 });
@@ -219,9 +219,9 @@ describe('Route-Security stage: the caller checks the chain of every answer to i
     return { alice, inv };
   }
 
-  it('accepts an answer with the whole chain copied and reports every hop, caller first', () => {
+  it('accepts an answer with the whole chain copied and reports every hop, caller first', async () => {
     const { alice, inv } = call();
-    for (const status of [180, 200]) expect(alice.in(answer(inv, status))).not.toBeNull();
+    for (const status of [180, 200]) expect(await alice.in(answer(inv, status))).not.toBeNull();
     expect(alice.checked.map((c) => [c.role, c.status, c.endCall, c.view.ok])).toEqual([
       ['caller', 180, false, true],
       ['caller', 200, false, true],
@@ -229,64 +229,64 @@ describe('Route-Security stage: the caller checks the chain of every answer to i
     expect(alice.checked[1]!.view.hops.map((h) => `${h.node} ${h.level} ${h.signature}`)).toEqual([`${ALICE} 2 own`, `${PROXY_A} 3 verified`, `${PROXY_B} 2 verified`]);
   });
 
-  it('ends the call when an entry was tampered with', () => {
+  it('ends the call when an entry was tampered with', async () => {
     const { alice, inv } = call();
     rewrite(inv, 1, (e) => ({ ...e, level: 1 }));
-    alice.in(answer(inv));
+    await alice.in(answer(inv));
     expect(alice.checked[0]).toMatchObject({ endCall: true, status: 200 });
     expect(alice.checked[0]!.view.problem).toMatch(/a\.keyhop\.test/);
     expect(alice.checked[0]!.view.hops[1]!.signature).toBe('failed');
   });
 
-  it('ends the call when a hop was removed', () => {
+  it('ends the call when a hop was removed', async () => {
     const { alice, inv } = call();
     const values = pathValues(inv);
     setPath(inv, [values[0]!, values[2]!]);
-    alice.in(answer(inv, 180));
+    await alice.in(answer(inv, 180));
     expect(alice.checked[0]!.endCall).toBe(true);
     expect(alice.checked[0]!.view.problem).toBe(`Hops were removed from the route below ${PROXY_B}`);
   });
 
-  it('ends the call when a hop is below the minimum, naming the hop', () => {
+  it('ends the call when a hop is below the minimum, naming the hop', async () => {
     const { alice, inv } = call(3);
-    alice.in(answer(inv));
+    await alice.in(answer(inv));
     expect(alice.checked[0]!.endCall).toBe(true);
     expect(alice.checked[0]!.view.problem).toBe(`The hop from you to ${PROXY_A} is only level 2 (integrity); your minimum is 3 (confidentiality)`);
   });
 
-  it('ends the call when the callee did not copy the chain back', () => {
+  it('ends the call when the callee did not copy the chain back', async () => {
     const { alice, inv } = call();
     const res = parse(answer(inv));
     res.remove('Route-Security');
-    alice.in(res.toString());
+    await alice.in(res.toString());
     expect(alice.checked[0]!.endCall).toBe(true);
     expect(alice.checked[0]!.view.problem).toBe(`The answer came back without the route's Route-Security chain (${BOB} did not copy it), so the path cannot be checked`);
   });
 
-  it('does not accept the chain of another request (a replayed answer)', () => {
+  it('does not accept the chain of another request (a replayed answer)', async () => {
     const { alice, inv } = call();
     const other = throughProxies(request(alice.out(jssipRequest('INVITE', { cseq: 2 }))!));
     // The answer to CSeq 1 carrying the chain made for CSeq 2.
     const res = parse(answer(inv));
     copyChain(other, res);
-    alice.in(res.toString());
+    await alice.in(res.toString());
     expect(alice.checked[0]!.endCall).toBe(true);
     expect(alice.checked[0]!.view.problem).toMatch(/made for another message/);
   });
 
-  it('leaves 100 Trying and challenges alone, and does not end a call over a failed final answer', () => {
+  it('leaves 100 Trying and challenges alone, and does not end a call over a failed final answer', async () => {
     const { alice, inv } = call();
     for (const status of [100, 407]) {
       const res = parse(answer(inv)) as SipResponse;
       res.status = status;
       res.remove('Route-Security');
-      alice.in(res.toString());
+      await alice.in(res.toString());
     }
     expect(alice.checked).toEqual([]);
     const busy = parse(answer(inv)) as SipResponse;
     busy.status = 486;
     busy.remove('Route-Security');
-    alice.in(busy.toString());
+    await alice.in(busy.toString());
     expect(alice.checked[0]).toMatchObject({ endCall: false, status: 486 });
   });
 });

@@ -9,9 +9,11 @@
  * - An incoming INVITE whose chain fails the person's policy is refused here (403 + Warning)
  *   and never reaches JsSIP.
  * - Responses to our INVITEs (except 100) are checked with our entry at the bottom.
- * Each check is reported through `onChecked`, with the verdict as a view for the UI.
+ * Each check is reported through `onChecked`, with the verdict as a view for the UI. The
+ * signatures are checked with WebCrypto first (`preverifyChain`), so the full check that follows
+ * does not block the page with pure-JavaScript ECDSA.
  */
-import { addEntry, chainValues, HEADER, joinHostPort, verifyChain, type Level } from '../../hopsec/index.js';
+import { addEntry, chainValues, HEADER, joinHostPort, preverifyChain, verifyChain, type Level } from '../../hopsec/index.js';
 import { SipRequest, type SipMessage, type SipResponse } from '../../sip/message.js';
 import { parseNameAddr } from '../../sip/name-addr.js';
 import { aor as aorOf } from '../../sip/uri.js';
@@ -95,10 +97,14 @@ export function routeSecurityStage(options: RouteSecurityOptions): SocketStage {
     return values === undefined ? raw : withChain(raw, values);
   };
 
-  const checkRequest = (raw: string, req: SipRequest, context: StageContext): string | null => {
+  const checkRequest = (raw: string, req: SipRequest, context: StageContext): string | null | Promise<string | null> => {
     const key = transactionKey(req);
     if (key !== null) remember(key, chainValues(req));
     if (req.method !== 'INVITE') return raw;
+    return preverifyChain(req, options.keys).then(() => verifyRequest(raw, req, context));
+  };
+
+  const verifyRequest = (raw: string, req: SipRequest, context: StageContext): string | null => {
     const report = verifyChain(req, policy);
     const view = routeSecurityView(report, perspective(options.aor, 'self', 'request'));
     const refused = !report.ok;
@@ -107,9 +113,13 @@ export function routeSecurityStage(options: RouteSecurityOptions): SocketStage {
     return refused ? null : raw;
   };
 
-  const checkResponse = (raw: string, res: SipResponse): string => {
+  const checkResponse = (raw: string, res: SipResponse): string | Promise<string> => {
     // 100 is hop-by-hop; 401/407 challenges are the auth stage's and the request is sent again.
     if (cseqMethod(res) !== 'INVITE' || res.status === 100 || res.status === 401 || res.status === 407) return raw;
+    return preverifyChain(res, options.keys).then(() => verifyResponse(raw, res));
+  };
+
+  const verifyResponse = (raw: string, res: SipResponse): string => {
     const report = verifyChain(res, { ...policy, own: { node: options.aor, position: 'bottom' } });
     const callee = partyOf(res, 'To');
     const view = routeSecurityView(report, perspective(callee, 'self', 'response'));
