@@ -34,6 +34,7 @@ export function ensureChromium(): string {
   return CHROMIUM;
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: ensureChromium(), args: ARGS, timeout: 60_000 });
+/** `extraArgs` are added to the usual flags (e.g. the one certificate key to trust). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: ensureChromium(), args: [...ARGS, ...extraArgs], timeout: 60_000 });
 }

@@ -9,6 +9,7 @@ import type { DeepPartial, KeyhopConfig } from '../../src/server/config.js';
 import { startFixture, type Fixture } from '../../test/support/keyhop-fixture.js';
 import { ensureBuilt, STATIC_DIR } from './build.js';
 import { launchChromium } from './chromium.js';
+import { makeHttpsCertificate, type HttpsCertificate } from './https-certificate.js';
 import { PhonePage } from './phone-page.js';
 
 export interface BrowserHarness {
@@ -16,15 +17,26 @@ export interface BrowserHarness {
   open(name: string, httpUrl?: string): Promise<PhonePage>;
 }
 
-export function browserHarness(settings: DeepPartial<KeyhopConfig> = {}): BrowserHarness {
+export interface HarnessOptions {
+  /**
+   * Serve the page over HTTPS (SIP over WSS) with a `localhost` certificate from a throwaway CA,
+   * whose key alone Chromium is told to trust.
+   */
+  https?: boolean;
+}
+
+export function browserHarness(settings: DeepPartial<KeyhopConfig> = {}, options: HarnessOptions = {}): BrowserHarness {
   let fixture: Fixture | undefined;
   let browser: Browser | undefined;
   let pages: PhonePage[] = [];
+  let certificate: HttpsCertificate | undefined;
 
   beforeAll(async () => {
     await ensureBuilt();
-    fixture = await startFixture({ ...settings, http: { ...settings.http, staticDir: STATIC_DIR } });
-    browser = await launchChromium();
+    if (options.https) certificate = await makeHttpsCertificate();
+    const tls = certificate ? { tlsCert: certificate.certPath, tlsKey: certificate.keyPath } : {};
+    fixture = await startFixture({ ...settings, http: { ...settings.http, ...tls, staticDir: STATIC_DIR } });
+    browser = await launchChromium(certificate ? [`--ignore-certificate-errors-spki-list=${certificate.spkiHash}`] : []);
   });
 
   afterEach(async (ctx) => {
@@ -38,6 +50,7 @@ export function browserHarness(settings: DeepPartial<KeyhopConfig> = {}): Browse
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await fixture?.stop();
+    certificate?.remove();
   });
 
   return {
