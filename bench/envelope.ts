@@ -20,12 +20,12 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { createCsr, importIdentityKeys, issueUserCertificate, toPem } from '../src/envelope/index.js';
 import { makeCa, makeProxy, SAMPLE_SDP, type TestCa } from '../src/envelope/test-support.js';
 import { launchChromium } from '../e2e/support/chromium.js';
 import { benchmarkCommand, median, publishBenchmarkSection, REPO_ROOT } from './benchmarks-doc.js';
 import { envelopeOps, runEnvelopeBench, type EnvelopeBenchParams, type EnvelopeBenchResult } from './envelope-flow.js';
+import { bundlePage } from './page-bundle.js';
 import { describeMachine, integerOption, loadAverage, machineInfo, runBenchmark } from './proc.js';
 
 const SECTION = 'SDP envelopes: seal and open, Keyhop vs OpenSSL';
@@ -75,22 +75,8 @@ async function makeUser(ca: TestCa, aor: string): Promise<User> {
 
 // ───────────────────────────── Chromium ─────────────────────────────
 
-async function bundle(): Promise<string> {
-  const out = await build({
-    entryPoints: [join(REPO_ROOT, 'bench', 'envelope-page.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0]!.text;
-}
-
 async function inChromium(params: EnvelopeBenchParams): Promise<{ version: string; results: EnvelopeBenchResult[] }> {
-  const code = await bundle();
+  const code = await bundlePage(join(REPO_ROOT, 'bench', 'envelope-page.ts'));
   console.log(`page bundle: ${(code.length / 1024).toFixed(0)} KiB (esbuild, minified)`);
   // A blank page on a loopback origin: a secure context, so WebCrypto is there.
   const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>envelope bench</title>'));

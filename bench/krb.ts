@@ -21,7 +21,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { ReplayCache } from '../src/krb/acceptor/index.js';
 import { micSigner, type KdcSend } from '../src/krb/client/index.js';
 import { getEnctype } from '../src/krb/crypto/index.js';
@@ -30,6 +29,7 @@ import { kdcProxySend } from '../src/ua/kdc-proxy.js';
 import { launchChromium } from '../e2e/support/chromium.js';
 import { startFixture, type Fixture } from '../test/support/keyhop-fixture.js';
 import { MIT_ENCTYPE_NAMES, PYTHON, mitVersion, startMitRealm, tcpExchange, type MitRealm } from '../test/support/mit-krb.js';
+import { bundlePage } from './page-bundle.js';
 import { describeMachine, integerOption, loadAverage, machineInfo, runBenchmark, type Cleanup } from './proc.js';
 import { signIn, type SignInResult, type SignInTiming } from './krb-flow.js';
 import type { PageBenchParams } from './krb-page.js';
@@ -197,22 +197,8 @@ function micBench(r: SignInResult): MicResult {
 
 // ───────────────────────────── Chromium ─────────────────────────────
 
-async function bundle(): Promise<string> {
-  const out = await build({
-    entryPoints: [join(REPO_ROOT, 'bench', 'krb-page.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0]!.text;
-}
-
 async function chromiumSignIns(fx: Fixture, keytabBytes: Uint8Array): Promise<{ version: string }> {
-  const code = await bundle();
+  const code = await bundlePage(join(REPO_ROOT, 'bench', 'krb-page.ts'));
   console.log(`page bundle: ${(code.length / 1024).toFixed(0)} KiB (esbuild, minified)`);
   const browser = await launchChromium();
   try {

@@ -38,4 +38,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ file: null, env: { KEYHOP_ROUTES: 'x=udp:1.2.3.4:5' } })).toThrow(/tls:host:port/);
     expect(() => loadConfig({ file: '/nonexistent/keyhop.json', env: {} })).toThrow(/Cannot read config file/);
   });
+
+  it('refuses a value below the minimum of its setting and names the key and the minimum', () => {
+    expect(() => loadConfig({ file: null, env: { KEYHOP_PINHOLES_MAX_IDLE_SECONDS: '0' } })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: null, env: { KEYHOP_PINHOLES_MAX_IDLE_SECONDS: '0' } })).toThrow(/pinholes\.maxIdleSeconds must be at least 1, got 0/);
+    expect(() => loadConfig({ file: null, env: {}, overrides: { pinholes: { maxIdleSeconds: 0 } } })).toThrow(/pinholes\.maxIdleSeconds must be at least 1/);
+    expect(loadConfig({ file: null, env: { KEYHOP_PINHOLES_MAX_IDLE_SECONDS: '1' } }).pinholes.maxIdleSeconds).toBe(1);
+  });
 });

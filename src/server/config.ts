@@ -50,6 +50,8 @@ export interface Setting {
   kind: Kind;
   default: unknown;
   doc: string;
+  /** Smallest value an int setting accepts (default 0). */
+  min?: number;
 }
 
 export const SETTINGS: Setting[] = [
@@ -95,7 +97,7 @@ export const SETTINGS: Setting[] = [
   { key: 'faults.stripEntryBelow', env: ['KEYHOP_FAULT_STRIP_ENTRY_BELOW'], kind: 'list', default: [], doc: 'Fault injection for tests, never for production: the proxies of these domains delete the Route-Security entry directly below their own.' },
   { key: 'routeSecurity.mode', env: ['KEYHOP_ROUTE_SECURITY_MODE'], kind: 'routeSecurityMode', default: 'lenient', doc: 'What a proxy does with a request or response whose Route-Security chain fails its checks: strict refuses it, lenient records the problem (Warning header, unattested entry) and forwards it; off adds and checks no entries (benchmarks only).' },
   { key: 'faults.alterBody', env: ['KEYHOP_FAULT_ALTER_BODY'], kind: 'list', default: [], doc: 'Fault injection for tests, never for production: the proxies of these domains flip one byte of the ciphertext of every sealed SDP body they forward (requests and responses), so the receiving user agent refuses it (bad-ciphertext).' },
-  { key: 'pinholes.maxIdleSeconds', env: ['KEYHOP_PINHOLES_MAX_IDLE_SECONDS'], kind: 'int', default: 7200, doc: 'A reader proxy closes the pinholes of a dialog that has seen no SIP message for this long (a BYE that never came).' },
+  { key: 'pinholes.maxIdleSeconds', env: ['KEYHOP_PINHOLES_MAX_IDLE_SECONDS'], kind: 'int', default: 7200, min: 1, doc: 'A reader proxy closes the pinholes of a dialog that has seen no SIP message for this long (a BYE that never came).' },
   { key: 'pinholes.maxDialogs', env: ['KEYHOP_PINHOLES_MAX_DIALOGS'], kind: 'int', default: 10000, doc: 'Most dialogs with open pinholes per proxy; when full, the dialog idle longest is closed to make room.' },
   { key: 'pinholes.maxEvents', env: ['KEYHOP_PINHOLES_MAX_EVENTS'], kind: 'int', default: 200, doc: 'Pinhole events (opened, closed, refused with the reason) each proxy keeps for GET /admin/pinholes; older ones are dropped (they are also in the log).' },
   { key: 'admin.token', env: ['KEYHOP_ADMIN_TOKEN'], kind: 'string', default: null, doc: 'Bearer token for the admin endpoints (GET /admin/pinholes, docs/admin.md). Default: a random token generated on first start into {dataDir}/admin-token (mode 0600).' },
@@ -154,6 +156,7 @@ function coerce(s: Setting, v: unknown, where: string): unknown {
     case 'int': {
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
       if (!Number.isInteger(n) || n < 0 || (s.kind === 'port' && n > 65535)) throw bad(s.kind === 'port' ? 'a port number 0–65535' : 'a non-negative integer');
+      if (s.min !== undefined && n < s.min) throw new ConfigError(`${where}: ${s.key} must be at least ${s.min}, got ${n}`);
       return n;
     }
     case 'hostport': {

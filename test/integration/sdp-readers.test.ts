@@ -31,7 +31,7 @@ import { ID_CT_AUTH_ENVELOPED_DATA, ID_SIGNED_DATA } from '../../src/envelope/oi
 import { readersAttribute } from '../../src/envelope/readers-attribute.js';
 import { signContent } from '../../src/envelope/signed-data.js';
 import type { DialogPinholes, PinholeEvent } from '../../src/server/pinholes/pinhole-table.js';
-import type { SipMessage, SipRequest } from '../../src/sip/message.js';
+import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message.js';
 import { startFixture, type Fixture } from '../support/keyhop-fixture.js';
 import { contactOf, RawSipClient, TestUa } from '../support/sip-client.js';
 
@@ -256,6 +256,58 @@ describe('a reader proxy (seed 003 embodiment 2)', () => {
     const closed = await d.until((p) => callEvents(p, A, callId).find((e) => e.event === 'closed'), 'the close at A');
     expect(closed).toMatchObject({ message: '486 INVITE', detail: expect.stringContaining('486 Busy Here') });
     expect((await d.pinholes())[A]!.pinholes.filter((x) => x.callId === callId)).toEqual([]);
+  });
+
+  /** Alice calls Bob, registered on two devices, with an offer sealed for proxy B: proxy B forks it to both. */
+  async function forkedCall(name: string) {
+    const alice = await d.ua('alice');
+    const desk = await d.ua('bob');
+    const phone = await d.ua('bob');
+    const callId = `${name}-${Date.now()}@test`;
+    const offer = await d.seal('alice', 'bob', [B], OFFER, callId);
+    const inv = alice.request('INVITE', `sip:${desk.aor}`, { callId });
+    seal(inv, offer.der, B);
+    alice.client.send(inv);
+    const atDesk = await desk.client.request('INVITE');
+    const atPhone = await phone.client.request('INVITE');
+    /** The phone answers with a sealed answer; Alice gets the 200 and ACKs it. */
+    const phoneAnswers = async (): Promise<SipResponse> => {
+      const answer = await d.seal('bob', 'alice', [B], ANSWER, callId, offer.contentKey);
+      phone.answer(atPhone, 200, undefined, (res) => seal(res, answer.der, B));
+      const ok = await alice.client.response((s) => s >= 200, 'INVITE');
+      expect(ok.status).toBe(200);
+      alice.client.send(alice.inDialog('ACK', ok, true, contactOf(ok), 1));
+      await phone.client.request('ACK');
+      return ok;
+    };
+    /** Proxy B holds both sides' pinholes and has closed nothing, until Alice's BYE. */
+    const openUntilBye = async (ok: SipResponse): Promise<void> => {
+      const dialog = await d.until((p) => p[B]!.pinholes.find((x) => x.callId === callId && x.pinholes.some((h) => h.side === 'callee')), 'the answer at B');
+      expect(dialog.pinholes.map((h) => `${h.side} ${h.address}:${h.port}`).sort()).toEqual(['callee 198.51.100.5:5004', 'caller 192.0.2.10:49170', 'caller 192.0.2.11:51372']);
+      expect(callEvents(await d.pinholes(), B, callId).filter((e) => e.event === 'closed')).toEqual([]);
+      await hangUp(alice, phone, alice.inDialog('BYE', ok, true, contactOf(ok), 2), B, callId);
+    };
+    return { alice, desk, callId, atDesk, phoneAnswers, openUntilBye };
+  }
+
+  it('keeps the pinholes of a forked call that one device refuses and another answers, until the BYE', async () => {
+    const call = await forkedCall('forked-refused');
+    await d.until((p) => p[B]!.pinholes.find((x) => x.callId === call.callId), 'the offer at B');
+    call.desk.answer(call.atDesk, 486);
+    await call.desk.client.request('ACK');
+    await call.openUntilBye(await call.phoneAnswers());
+  });
+
+  it('keeps the pinholes of a forked call when the device that did not answer is cancelled', async () => {
+    const call = await forkedCall('forked-cancelled');
+    call.desk.answer(call.atDesk, 180);
+    await call.alice.client.response(180, 'INVITE');
+    const ok = await call.phoneAnswers();
+    // Proxy B cancels the desk's branch; the desk ends it with 487.
+    call.desk.answer(await call.desk.client.request('CANCEL'), 200);
+    call.desk.answer(call.atDesk, 487);
+    await call.desk.client.request('ACK');
+    await call.openUntilBye(ok);
   });
 
   it('records nothing anywhere for a call that chooses no proxy', async () => {

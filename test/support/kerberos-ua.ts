@@ -47,13 +47,17 @@ export class KerberosUa {
   }
 
   /** REGISTER: challenged, then AS + TGS through /KdcProxy and the AP-REQ; the 200 OK's AP-REP completes the association. */
-  async register(): Promise<SipResponse> {
+  /** `expectChallenge`: the status the first, unauthenticated REGISTER must get (401 when Digest is offered too, 407 when Kerberos is required or the connection is Kerberos-only). */
+  async register(o: { expectChallenge?: 401 | 407 } = {}): Promise<SipResponse> {
     const { ua } = this;
     const user = ua.aor.split('@')[0]!;
     const uri = `sip:${ua.domain}`;
     const callId = `${Math.random().toString(36).slice(2)}@krb`;
     ua.client.send(ua.request('REGISTER', uri, { to: `sip:${ua.aor}`, callId, cseq: 1 }));
     const challenge = await ua.client.response((s) => s >= 200, 'REGISTER');
+    if (o.expectChallenge !== undefined && challenge.status !== o.expectChallenge) {
+      throw new Error(`${ua.aor}: the first REGISTER got ${challenge.status}, expected ${o.expectChallenge}`);
+    }
     const chal = parseChallenges(challenge.getAll('Proxy-Authenticate'))[0];
     if (!chal) throw new Error(`${ua.aor}: no Kerberos challenge in ${challenge.status}`);
     const send = kdcProxySend(this.httpUrl);

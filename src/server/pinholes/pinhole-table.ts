@@ -63,6 +63,11 @@ export class PinholeTable {
     this.sweeper.unref();
   }
 
+  /** Most dialogs the table holds at once. */
+  get maxDialogs(): number {
+    return this.o.maxDialogs;
+  }
+
   /** A ticket taken when reading starts; `record` ignores it if the call closed since. */
   ticket(): number {
     return ++this.seq;

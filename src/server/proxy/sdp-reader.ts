@@ -6,6 +6,8 @@
  * dialog (pinholes/pinhole-table.ts). Opening runs beside forwarding: the message goes on at once
  * and unchanged. A failure is logged with its reason and nothing is recorded; the endpoints, not
  * the proxy, decide whether to refuse. A proxy not named, or not a recipient, never opens anything.
+ * Pinholes close on BYE, CANCEL, or when the call fails: for a forked INVITE, only once every
+ * branch has failed (pinholes/invite-outcome.ts).
  *
  * Also the `faults.alterBody` test switch: flips one ciphertext byte of every sealed body this
  * proxy forwards, so that the peer's check can be seen to fail.
@@ -14,6 +16,7 @@ import { checkReaderHeader, EnvelopeError, isAddressedTo, openSdp, parseReaderHe
 import type { SipMessage, SipRequest, SipResponse } from '../../sip/message.js';
 import { parseNameAddr } from '../../sip/name-addr.js';
 import { aor } from '../../sip/uri.js';
+import { InviteOutcomes } from '../pinholes/invite-outcome.js';
 import { mediaStreams } from '../pinholes/media-streams.js';
 import type { PinholeTable } from '../pinholes/pinhole-table.js';
 import { isSealedBody, sealedBodyDer, withAlteredCiphertext } from '../pinholes/sealed-body.js';
@@ -53,27 +56,33 @@ function party(value: string | undefined): Party | null {
 
 export class SdpReader implements ProxyExtension {
   private pending = 0;
+  private readonly invites: InviteOutcomes;
 
-  constructor(private readonly o: SdpReaderOptions) {}
+  constructor(private readonly o: SdpReaderOptions) {
+    this.invites = new InviteOutcomes(o.table.maxDialogs);
+  }
 
   onRequest(req: SipRequest): null {
     this.o.table.touch(req.callId);
     const initial = !party(req.get('To'))?.tag;
-    if (req.method === 'BYE') this.o.table.close(req.callId, 'BYE', 'BYE');
-    else if (req.method === 'CANCEL') this.o.table.close(req.callId, 'CANCEL', 'CANCEL');
+    if (req.method === 'BYE') this.closeCall(req.callId, 'BYE', 'BYE');
+    else if (req.method === 'CANCEL') this.closeCall(req.callId, 'CANCEL', 'CANCEL');
     else if (SDP_METHODS.has(req.method)) this.read(req, req.method, initial ? 'caller' : null);
     return null;
   }
 
   beforeForward(fwd: SipRequest): void {
+    if (fwd.method === 'INVITE' && !party(fwd.get('To'))?.tag) this.invites.forked(fwd);
     if (this.o.alterBody) this.alter(fwd);
   }
 
   onResponse(res: SipResponse, forwarded: SipRequest): void {
     this.o.table.touch(res.callId);
     const method = res.cseq.method;
-    if (method === 'INVITE' && res.status >= 300 && !party(forwarded.get('To'))?.tag) {
-      this.o.table.close(res.callId, `the call failed (${res.status} ${res.reason})`, `${res.status} INVITE`);
+    const initialInvite = method === 'INVITE' && !party(forwarded.get('To'))?.tag;
+    // A fork's failure may lose to another fork's 2xx: only the outcome of every branch counts.
+    if (initialInvite && res.status >= 200 && this.invites.final(res, forwarded)) {
+      this.closeCall(res.callId, `the call failed (${res.status} ${res.reason})`, `${res.status} INVITE`);
     } else if (SDP_METHODS.has(method) && res.status >= 180 && res.status < 300) {
       this.read(res, `${res.status} ${method}`, 'callee');
     }
@@ -82,8 +91,13 @@ export class SdpReader implements ProxyExtension {
 
   onLocalResponse(res: SipResponse, req: SipRequest): void {
     if (req.method === 'INVITE' && res.status >= 300 && !party(req.get('To'))?.tag) {
-      this.o.table.close(req.callId, `the call failed (${res.status} ${res.reason})`, `${res.status} INVITE`);
+      this.closeCall(req.callId, `the call failed (${res.status} ${res.reason})`, `${res.status} INVITE`);
     }
+  }
+
+  private closeCall(callId: string, why: string, message: string): void {
+    this.invites.forget(callId);
+    this.o.table.close(callId, why, message);
   }
 
   /**
