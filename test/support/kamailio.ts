@@ -61,12 +61,9 @@ export interface KamailioConfigOptions {
   forwardTo?: { host: string; port: number };
 }
 
-/** The proxy's routing script: stateful relay to the Request-URI with Record-Route; loose routing in dialogs. */
-export function kamailioConfig(o: KamailioConfigOptions): string {
-  return `#!KAMAILIO
-# Minimal stateful, record-routing SIP proxy for Keyhop's interop tests and benchmarks.
-
-debug=${o.logLevel}
+/** Core settings both configurations share: processes, no DNS, one TCP listener on loopback. */
+function globalSection(o: Pick<KamailioConfigOptions, 'logLevel' | 'children' | 'host' | 'port'>): string {
+  return `debug=${o.logLevel}
 log_stderror=yes
 fork=yes
 children=${o.children}
@@ -76,9 +73,12 @@ auto_aliases=no
 dns=no
 rev_dns=no
 server_header="Server: kamailio-reference"
-listen=tcp:${o.host}:${o.port}
+listen=tcp:${o.host}:${o.port}`;
+}
 
-mpath="${o.moduleDir}"
+/** The modules both configurations load: transactions, record-routing and message helpers. */
+function baseModules(o: Pick<KamailioConfigOptions, 'moduleDir'>): string {
+  return `mpath="${o.moduleDir}"
 loadmodule "tm.so"
 loadmodule "tmx.so"
 loadmodule "sl.so"
@@ -87,7 +87,17 @@ loadmodule "pv.so"
 loadmodule "maxfwd.so"
 loadmodule "textops.so"
 loadmodule "siputils.so"
-loadmodule "xlog.so"
+loadmodule "xlog.so"`;
+}
+
+/** The proxy's routing script: stateful relay to the Request-URI with Record-Route; loose routing in dialogs. */
+export function kamailioConfig(o: KamailioConfigOptions): string {
+  return `#!KAMAILIO
+# Minimal stateful, record-routing SIP proxy for Keyhop's interop tests and benchmarks.
+
+${globalSection(o)}
+
+${baseModules(o)}
 
 request_route {
   if (!mf_process_maxfwd_header("10")) {
@@ -149,30 +159,11 @@ export function kamailioWsConfig(o: Omit<KamailioConfigOptions, 'forwardTo'> & {
   return `#!KAMAILIO
 # SIP over WebSocket registrar and proxy for browser user agents, loopback only.
 
-debug=${o.logLevel}
-log_stderror=yes
-fork=yes
-children=${o.children}
-tcp_children=${o.children}
-disable_sctp=yes
-auto_aliases=no
-dns=no
-rev_dns=no
+${globalSection(o)}
 tcp_accept_no_cl=yes
-server_header="Server: kamailio-reference"
-listen=tcp:${o.host}:${o.port}
 alias="${o.domain}"
 
-mpath="${o.moduleDir}"
-loadmodule "tm.so"
-loadmodule "tmx.so"
-loadmodule "sl.so"
-loadmodule "rr.so"
-loadmodule "pv.so"
-loadmodule "maxfwd.so"
-loadmodule "textops.so"
-loadmodule "siputils.so"
-loadmodule "xlog.so"
+${baseModules(o)}
 loadmodule "usrloc.so"
 loadmodule "registrar.so"
 loadmodule "nathelper.so"

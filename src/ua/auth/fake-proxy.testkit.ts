@@ -144,16 +144,17 @@ export class FakeKerberosProxy {
   }
 }
 
-/** A JsSIP Socket connected to a `FakeKerberosProxy`. */
-export class FakeSocket implements Socket {
+/**
+ * A JsSIP Socket whose far end lives in the same process: every non-empty frame JsSIP sends goes
+ * to `handle`, and `deliver` hands JsSIP a frame from the far end. Unit tests only.
+ */
+export abstract class InMemorySocket implements Socket {
   via_transport = 'WS';
   readonly url = 'ws://a.keyhop.test/sip';
   readonly sip_uri = 'sip:a.keyhop.test;transport=ws';
   #connected = false;
 
-  constructor(private readonly proxy: FakeKerberosProxy) {
-    proxy.socket = this;
-  }
+  protected abstract handle(raw: string): void;
 
   connect(): void {
     setTimeout(() => {
@@ -169,12 +170,11 @@ export class FakeSocket implements Socket {
   /** The connection drops (the far end closed it). */
   drop(): void {
     this.#connected = false;
-    this.proxy.bound = null;
     this.ondisconnect(true, 1006, 'gone');
   }
 
   send(message: string | ArrayBufferLike | Blob | ArrayBufferView): boolean {
-    if (typeof message === 'string' && message.trim() !== '') this.proxy.handle(message);
+    if (typeof message === 'string' && message.trim() !== '') this.handle(message);
     return true;
   }
 
@@ -193,4 +193,21 @@ export class FakeSocket implements Socket {
   onconnect(): void {}
   ondisconnect(_error: boolean, _code?: number, _reason?: string): void {}
   ondata<T>(_event: T): void {}
+}
+
+/** A JsSIP Socket connected to a `FakeKerberosProxy`. */
+export class FakeSocket extends InMemorySocket {
+  constructor(private readonly proxy: FakeKerberosProxy) {
+    super();
+    proxy.socket = this;
+  }
+
+  protected handle(raw: string): void {
+    this.proxy.handle(raw);
+  }
+
+  override drop(): void {
+    this.proxy.bound = null;
+    super.drop();
+  }
 }

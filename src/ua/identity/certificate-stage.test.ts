@@ -1,11 +1,11 @@
 import { UA } from 'jssip';
-import type { Socket } from 'jssip/lib/Socket';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeCertsOnly, issueUserCertificate, verifyCsr } from '../../envelope/index.js';
 import { makeCa, makeProxy, makeUser, type TestCa, type TestParty } from '../../envelope/test-support.js';
-import { SipRequest, type SipMessage } from '../../sip/message.js';
+import { SipRequest } from '../../sip/message.js';
 import { parseMessage } from '../../sip/parser.js';
 import { createResponse, randomToken } from '../../sip/response.js';
+import { InMemorySocket } from '../auth/fake-proxy.testkit.js';
 import { fromBase64, toBase64 } from '../auth/wire.js';
 import { StageSocket } from '../stage-socket.js';
 import { CertificateStore } from './certificate-store.js';
@@ -18,50 +18,24 @@ const AOR = 'alice@a.keyhop.test';
  * A JsSIP Socket whose far end is an in-memory registrar doing what Keyhop's does for seed 004:
  * it issues a certificate for a REGISTER's PKCS#10 request and answers certificate lookups.
  */
-class RegistrarSocket implements Socket {
-  via_transport = 'WS';
-  readonly url = 'ws://a.keyhop.test/sip';
-  readonly sip_uri = 'sip:a.keyhop.test;transport=ws';
+class RegistrarSocket extends InMemorySocket {
   readonly received: SipRequest[] = [];
   /** What the registrar does with a certificate request: issue (default) or refuse with a Warning. */
   refuse: string | null = null;
   /** Issue for this AOR instead of the registering one (a registrar gone wrong). */
   issueFor: string | null = null;
   lookups = new Map<string, Uint8Array>();
-  #connected = false;
 
   constructor(
     private readonly ca: TestCa,
     private readonly proxies: TestParty[],
-  ) {}
+  ) {
+    super();
+  }
 
-  connect(): void {
-    setTimeout(() => {
-      this.#connected = true;
-      this.onconnect();
-    }, 0);
+  protected handle(raw: string): void {
+    void this.#handle(raw);
   }
-  disconnect(): void {
-    this.#connected = false;
-  }
-  /** The connection drops (the far end closed it). */
-  drop(): void {
-    this.#connected = false;
-    this.ondisconnect(true, 1006, 'gone');
-  }
-  isConnected(): boolean {
-    return this.#connected;
-  }
-  isConnecting(): boolean {
-    return false;
-  }
-  send(message: string | ArrayBufferLike | Blob | ArrayBufferView): boolean {
-    if (typeof message === 'string' && message.trim() !== '') void this.#handle(message);
-    return true;
-  }
-  onconnect(): void {}
-  ondisconnect(_error: boolean, _code?: number, _reason?: string): void {}
-  ondata<T>(_event: T): void {}
 
   async #handle(raw: string): Promise<void> {
     const req = parseMessage(new TextEncoder().encode(raw));
@@ -86,16 +60,13 @@ class RegistrarSocket implements Socket {
       }
     } else if (req.method === 'OPTIONS') {
       const cert = this.lookups.get(/sip:([^>;]+)/.exec(req.uri)![1]!);
-      if (!cert) return this.#deliver(createResponse(req, 480, 'Temporarily Unavailable', randomToken(4)));
+      if (!cert) return this.deliver(createResponse(req, 480, 'Temporarily Unavailable', randomToken(4)).toString());
       res.setBody(toBase64(cert), 'application/pkix-cert');
       res.set('Content-Transfer-Encoding', 'base64');
     }
-    this.#deliver(res);
+    this.deliver(res.toString());
   }
 
-  #deliver(msg: SipMessage): void {
-    this.ondata(msg.toString());
-  }
 }
 
 const uas: UA[] = [];
