@@ -4,6 +4,10 @@
  * Comparison is on a canonical form: lower case, IPv6 in RFC 5952 form, and IPv4-mapped IPv6
  * addresses (as dual-stack sockets report them) written as plain IPv4.
  */
+import { memoize } from './memo.js';
+
+/** Addresses whose canonical form is remembered: every entry's, on every check. */
+const REMEMBERED_ADDRS = 1024;
 
 export interface HostPort {
   host: string;
@@ -47,10 +51,10 @@ export function formatAddr(hp: HostPort): string {
 }
 
 /** The canonical text of `host[:port]`, or undefined if it is not one. */
-export function canonicalAddr(text: string): string | undefined {
+export const canonicalAddr: (text: string) => string | undefined = memoize(REMEMBERED_ADDRS, (text) => {
   const hp = parseAddr(text);
   return hp && formatAddr(hp);
-}
+});
 
 /** `host` and `port` joined, bracketing an IPv6 host given without brackets (as sockets report it). */
 export function joinHostPort(host: string, port: number | null): string {

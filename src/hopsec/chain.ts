@@ -9,21 +9,30 @@
  * Arrays returned here are in PATH ORDER: index 0 is the bottom entry (the first sender), the
  * last index is the top entry. In a healthy chain an entry's index equals its `n`.
  */
+import { splitList } from '../sip/headers.js';
 import type { SipMessage } from '../sip/message.js';
 import { canonicalAddr } from './addr.js';
 import { dialogDigest, dialogIds } from './dialog.js';
-import { entryDigest } from './encoding.js';
+import { base64urlEncode, entryDigest } from './encoding.js';
 import { formatEntry, HEADER, parseEntry, type ParsedEntry, type RouteSecurityEntry } from './entry.js';
 import { RouteSecurityError } from './errors.js';
 import { isLevel, isTransport, type Level, type Transport } from './level.js';
-import { signEntry } from './sign.js';
+import { memoize } from './memo.js';
+import { signEntry, signingInput } from './sign.js';
 
 /** Most entries a chain may hold; adding beyond it, or reading a longer chain, fails. */
 export const MAX_ENTRIES = 16;
 
+/** Header field values whose split into entries is remembered: each is read on every check of a message. */
+const REMEMBERED_FIELDS = 1024;
+
+const entriesOfField = memoize(REMEMBERED_FIELDS, splitList);
+
 /** The header values, top entry first, exactly as `getAll` splits them. */
 export function chainValues(msg: SipMessage): string[] {
-  return msg.getAll(HEADER);
+  const out: string[] = [];
+  for (const h of msg.headers) if (h.name === HEADER) out.push(...entriesOfField(h.value));
+  return out;
 }
 
 /**
@@ -60,11 +69,17 @@ export interface NewEntry {
 }
 
 /**
- * Puts this node's entry on top of the chain, computing `n`, `d` and `b` from the message, and
- * signs it when a 32-byte P-256 private key is given (proxies sign; UAs do not). The address is
- * written in canonical form. Returns the entry as written.
+ * Signs a signing input elsewhere (a server's native ECDSA P-256 / SHA-256): returns the 64-byte
+ * r||s signature, s in the lower half of the group order as `signEntry` writes it.
  */
-export function addEntry(msg: SipMessage, spec: NewEntry, privateKey?: Uint8Array): ParsedEntry {
+export type EntrySigner = (input: Uint8Array) => Uint8Array;
+
+/**
+ * Puts this node's entry on top of the chain, computing `n`, `d` and `b` from the message, and
+ * signs it when a 32-byte P-256 private key or a signer is given (proxies sign; UAs do not). The
+ * address is written in canonical form. Returns the entry as written.
+ */
+export function addEntry(msg: SipMessage, spec: NewEntry, privateKey?: Uint8Array | EntrySigner): ParsedEntry {
   if (!isLevel(spec.level)) throw new RouteSecurityError('invalid-argument', 'level must be 0-3');
   if (!isTransport(spec.transport)) throw new RouteSecurityError('invalid-argument', 'transport must be ws, wss, tcp or tls');
   return prependEntry(msg, { node: spec.node, addr: spec.addr, level: spec.level, transport: spec.transport, unattested: false, extensions: spec.extensions ?? [] }, privateKey);
@@ -101,7 +116,7 @@ export function copyChain(from: SipMessage, to: SipMessage): number {
   return chainValues(to).length;
 }
 
-function prependEntry(msg: SipMessage, fields: Omit<RouteSecurityEntry, 'n' | 'd' | 'b' | 'sig'>, privateKey?: Uint8Array): ParsedEntry {
+function prependEntry(msg: SipMessage, fields: Omit<RouteSecurityEntry, 'n' | 'd' | 'b' | 'sig'>, privateKey?: Uint8Array | EntrySigner): ParsedEntry {
   const below = chainValues(msg);
   if (below.length >= MAX_ENTRIES) throw new RouteSecurityError('too-long', `Route-Security chain already has ${MAX_ENTRIES} entries`);
   const addr = canonicalAddr(fields.addr);
@@ -109,7 +124,8 @@ function prependEntry(msg: SipMessage, fields: Omit<RouteSecurityEntry, 'n' | 'd
   const ids = dialogIds(msg);
   const entry: RouteSecurityEntry = { ...fields, addr, n: below.length, d: dialogDigest(ids) };
   if (below.length > 0) entry.b = entryDigest(below[0]!);
-  if (privateKey !== undefined) entry.sig = signEntry(entry, ids, privateKey);
+  if (typeof privateKey === 'function') entry.sig = base64urlEncode(privateKey(signingInput(entry, ids)));
+  else if (privateKey !== undefined) entry.sig = signEntry(entry, ids, privateKey);
   const text = formatEntry(entry);
   msg.prepend(HEADER, text);
   return { ...entry, raw: text };

@@ -13,6 +13,10 @@ import { parseNameAddr } from '../sip/name-addr.js';
 import { unquote } from '../sip/params.js';
 import { digest12, fields } from './encoding.js';
 import { RouteSecurityError } from './errors.js';
+import { memoize } from './memo.js';
+
+/** Dialogs whose From tag and digest are remembered: a proxy reads them on every message of a call. */
+const REMEMBERED_DIALOGS = 1024;
 
 export const DIALOG_LABEL = 'Keyhop Route-Security dialog v1';
 
@@ -39,14 +43,18 @@ export function dialogIds(msg: SipMessage): DialogIds {
   }
   const from = msg.get('From');
   if (from === undefined) throw new RouteSecurityError('dialog', 'Message has no From');
+  return { callId, cseq: cseq.seq, method: cseq.method, fromTag: fromTag(from) };
+}
+
+const fromTag = memoize(REMEMBERED_DIALOGS, (from): string => {
   let tag: string | null | undefined;
   try {
     tag = parseNameAddr(from).params.get('tag');
   } catch {
     throw new RouteSecurityError('dialog', 'Message has an unreadable From');
   }
-  return { callId, cseq: cseq.seq, method: cseq.method, fromTag: tag ? unquote(tag) : '' };
-}
+  return tag ? unquote(tag) : '';
+});
 
 /** The identifiers in signing order: Call-ID, CSeq number (decimal), CSeq method, From tag. */
 export function dialogFields(ids: DialogIds): string[] {
@@ -54,5 +62,7 @@ export function dialogFields(ids: DialogIds): string[] {
 }
 
 export function dialogDigest(ids: DialogIds): string {
-  return digest12(fields([DIALOG_LABEL, ...dialogFields(ids)]));
+  return digestOfDialog(JSON.stringify(dialogFields(ids)));
 }
+
+const digestOfDialog = memoize(REMEMBERED_DIALOGS, (key) => digest12(fields([DIALOG_LABEL, ...(JSON.parse(key) as string[])])));

@@ -35,6 +35,7 @@ describe('fields and digests', () => {
     expect(field('ab')).toEqual(new Uint8Array([0, 0, 0, 2, 0x61, 0x62]));
     expect(field('é')).toEqual(new Uint8Array([0, 0, 0, 2, 0xc3, 0xa9]));
     expect(fields(['a', ''])).toEqual(new Uint8Array([0, 0, 0, 1, 0x61, 0, 0, 0, 0]));
+    expect(fields(['a', 'é€', 'b'])).toEqual(new Uint8Array([0, 0, 0, 1, 0x61, 0, 0, 0, 5, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0, 0, 0, 1, 0x62]));
   });
 
   it('keeps the first 12 bytes of SHA-256', () => {

@@ -3,7 +3,8 @@
  * padding (RFC 4648 §5), length-prefixed fields and the 12-byte truncated SHA-256 digest.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { memoize } from './memo.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const LOOKUP = new Map([...ALPHABET].map((c, i) => [c, i]));
@@ -53,18 +54,34 @@ export function base64urlDecode(text: string): Uint8Array | undefined {
   return out;
 }
 
+/** Entry texts whose digest is remembered (a chain holds at most 16; a proxy has many calls at once). */
+const REMEMBERED_DIGESTS = 1024;
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\u0000-\u007f]*$/;
+
 /** One field of a canonical input: its UTF-8 length as a 32-bit big-endian integer, then the UTF-8 bytes. */
 export function field(text: string): Uint8Array {
-  const bytes = utf8ToBytes(text);
-  const out = new Uint8Array(4 + bytes.length);
-  new DataView(out.buffer).setUint32(0, bytes.length);
-  out.set(bytes, 4);
-  return out;
+  return fields([text]);
 }
 
-/** The concatenation of `field(t)` for every text, in order. */
+/**
+ * The concatenation of `field(t)` for every text, in order, written into one buffer. The texts are
+ * nearly always ASCII, whose UTF-8 bytes are the character codes.
+ */
 export function fields(texts: readonly string[]): Uint8Array {
-  return concatBytes(...texts.map(field));
+  const parts = texts.map((t) => (ASCII.test(t) ? t : utf8ToBytes(t)));
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + 4 + p.length, 0));
+  const view = new DataView(out.buffer);
+  let o = 0;
+  for (const p of parts) {
+    view.setUint32(o, p.length);
+    o += 4;
+    if (typeof p === 'string') for (let i = 0; i < p.length; i++) out[o + i] = p.charCodeAt(i);
+    else out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /** base64url of the first 12 bytes of SHA-256 over `input` (16 characters). */
@@ -73,6 +90,4 @@ export function digest12(input: Uint8Array): string {
 }
 
 /** The `b` value that covers an entry: digest12 of the entry's exact header value in UTF-8. */
-export function entryDigest(rawValue: string): string {
-  return digest12(utf8ToBytes(rawValue));
-}
+export const entryDigest: (rawValue: string) => string = memoize(REMEMBERED_DIGESTS, (rawValue) => digest12(utf8ToBytes(rawValue)));

@@ -14,6 +14,7 @@ import { isToken } from '../sip/headers.js';
 import { canonicalAddr } from './addr.js';
 import { RouteSecurityError, syntaxError } from './errors.js';
 import { isLevel, isTransport, type Level, type Transport } from './level.js';
+import { memoize } from './memo.js';
 
 export const HEADER = 'Route-Security';
 
@@ -62,7 +63,15 @@ const COUNT = /^(0|[1-9]\d{0,3})$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
+/** Entry texts whose parse is remembered (a chain holds at most 16; a proxy has many calls at once). */
+const REMEMBERED_ENTRIES = 1024;
+
+/** Reads one header value; throws `RouteSecurityError` ('syntax' or 'too-long'). The result is the caller's to change. */
 export function parseEntry(value: string): ParsedEntry {
+  return { ...readEntry(value) };
+}
+
+const readEntry = memoize(REMEMBERED_ENTRIES, (value: string): Readonly<ParsedEntry> => {
   const raw = value.trim();
   if (raw.length > MAX_ENTRY_LENGTH) throw new RouteSecurityError('too-long', `Route-Security entry longer than ${MAX_ENTRY_LENGTH} characters`);
   if (raw === '') throw syntaxError('empty entry', value);
@@ -127,7 +136,7 @@ export function parseEntry(value: string): ParsedEntry {
     entry.sig = sig;
   }
   return entry;
-}
+});
 
 /**
  * The header value of an entry: node, addr, level, tr, n, d, b, unattested, extensions, then sig.

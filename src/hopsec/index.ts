@@ -1,6 +1,6 @@
 /** Route-Security (seeds 001/002): per-hop entries, levels, signing and chain checks. Pure code, no I/O. */
 export { canonicalAddr, formatAddr, joinHostPort, parseAddr, sameAddr, type HostPort } from './addr.js';
-export { addEntry, chainValues, copyChain, insertUnattested, MAX_ENTRIES, parseChain, type NewEntry, type UnattestedHop } from './chain.js';
+export { addEntry, chainValues, copyChain, insertUnattested, MAX_ENTRIES, parseChain, type EntrySigner, type NewEntry, type UnattestedHop } from './chain.js';
 export { checkTopEntry, type TopEntryContext, type TopEntryFailure, type TopEntryResult } from './check-top.js';
 export { DIALOG_LABEL, dialogDigest, dialogIds, type DialogIds } from './dialog.js';
 export { formatEntry, HEADER, isUserAgentNode, MAX_ENTRY_LENGTH, parseEntry, type ParsedEntry, type RouteSecurityEntry } from './entry.js';

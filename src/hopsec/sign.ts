@@ -14,7 +14,6 @@
  *   || for each extension parameter, by ascending name: field(name) || field(value as written, "" for a flag)
  */
 import { p256 } from '@noble/curves/nist.js';
-import { concatBytes } from '@noble/hashes/utils.js';
 import { base64urlDecode, base64urlEncode, fields } from './encoding.js';
 import { dialogFields, type DialogIds } from './dialog.js';
 import type { RouteSecurityEntry } from './entry.js';
@@ -45,7 +44,7 @@ export function signingInput(entry: SignedFields, ids: DialogIds): Uint8Array {
   const ext = [...entry.extensions].map(([name, value]) => [name.toLowerCase(), value ?? ''] as const);
   ext.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, value] of ext) texts.push(name, value);
-  return concatBytes(fields(texts));
+  return fields(texts);
 }
 
 /** The `sig` value for an entry. Throws `RouteSecurityError('key')` for an unusable private key. */

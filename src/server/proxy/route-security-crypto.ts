@@ -6,7 +6,7 @@
  * RFC 6979's: nothing on the wire depends on which.
  */
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { addEntry, dialogIds, formatEntry, HEADER, signingInput, type NewEntry, type ParsedEntry } from '../../hopsec/index.js';
+import { addEntry, dialogIds, signingInput, type EntrySigner, type NewEntry, type ParsedEntry } from '../../hopsec/index.js';
 import type { SipMessage } from '../../sip/message.js';
 import { rawPublicKeyOfCertificate } from './route-security-keys.js';
 
@@ -32,16 +32,9 @@ export function entryCrypto(privateKeyPem: string, certificates: ReadonlyMap<str
     raw.set(domain, point);
     publicKeys.set(domain, createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33)) }, format: 'jwk' }));
   }
+  const signer: EntrySigner = (input) => lowS(new Uint8Array(sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' })));
   return {
-    addSigned(msg, spec) {
-      const unsigned = addEntry(msg, spec);
-      const sig = lowS(new Uint8Array(sign('sha256', signingInput(unsigned, dialogIds(msg)), { key: privateKey, dsaEncoding: 'ieee-p1363' })));
-      const signed = { ...unsigned, sig: b64u(sig) };
-      const text = formatEntry(signed);
-      msg.shift(HEADER);
-      msg.prepend(HEADER, text);
-      return { ...signed, raw: text };
-    },
+    addSigned: (msg, spec) => addEntry(msg, spec, signer),
     verifies(msg, entry) {
       const key = publicKeys.get(entry.node);
       if (key === undefined || entry.sig === undefined) return undefined;
