@@ -86,7 +86,8 @@ describe('an incoming call', () => {
 
     await bob.button('Answer').click();
     await until('the notification to close', async () => ((await test()).notes[0]?.closed ? true : undefined));
+    for (const p of [alice, bob]) await p.page.getByText(/In call with/).waitFor();
     await alice.button('Hang up').click();
-    await bob.button('Hang up').waitFor({ state: 'detached' });
+    await bob.waitIdle();
   }, 90_000);
 });
