@@ -1,7 +1,7 @@
 import type { RTCSession, EndEvent, HoldEvent, MediaStreamTypes, PeerConnectionEvent } from 'jssip/lib/RTCSession';
 import type { DTMF_TRANSPORT } from 'jssip/lib/Constants';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
-import { cancelUnansweredInvite } from './auth/cancel-invite.js';
+import { byeLateAnswer, cancelUnansweredInvite } from './auth/cancel-invite.js';
 import { Emitter } from './emitter.js';
 import { mediaOptions } from './media.js';
 import { callEndOutcome, callFailureOutcome, type SessionEnd } from './reasons.js';
@@ -101,7 +101,9 @@ export class Call extends Emitter<CallEvents> {
       this.decline(603);
       return;
     }
+    const unanswered = this.#isUnansweredOutgoing();
     this.#terminate({});
+    if (unanswered) byeLateAnswer(this.#session);
   }
 
   mute(): void {
@@ -135,10 +137,13 @@ export class Call extends Emitter<CallEvents> {
    */
   failSecurity(reason: string): void {
     if (this.isOver) return;
-    const { phase: was, direction } = this.#snapshot;
-    this.#finish(was === 'established' ? 'ended' : 'failed', { text: reason, alert: true, statusCode: null });
+    const unanswered = this.#isUnansweredOutgoing();
+    this.#finish(this.#snapshot.phase === 'established' ? 'ended' : 'failed', { text: reason, alert: true, statusCode: null });
     this.#terminate({});
-    if (direction === 'outgoing' && (was === 'calling' || was === 'ringing')) cancelUnansweredInvite(this.#session);
+    if (unanswered) {
+      cancelUnansweredInvite(this.#session);
+      byeLateAnswer(this.#session);
+    }
   }
 
   /** The Route-Security stage checked a chain of this call. */
@@ -185,6 +190,12 @@ export class Call extends Emitter<CallEvents> {
     const old = sender.track;
     await sender.replaceTrack(track);
     old?.stop();
+  }
+
+  /** An outgoing call no final answer has reached yet: ending it means a CANCEL. */
+  #isUnansweredOutgoing(): boolean {
+    const { direction, phase } = this.#snapshot;
+    return direction === 'outgoing' && (phase === 'calling' || phase === 'ringing');
   }
 
   #terminate(options: { status_code?: number }): void {

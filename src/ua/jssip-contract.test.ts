@@ -68,6 +68,12 @@ describe('JsSIP contract', () => {
     expect(tx).toMatch(/cancel\(reason\) \{\s*\/\/ Send only if a provisional response \(>100\) has been received\.\s*if \(this\.state !== C\.STATUS_PROCEEDING\)/);
   });
 
+  it('a cancelled outgoing session ACKs and BYEs a 2xx that crosses its CANCEL (cancel-invite.ts byeLateAnswer)', () => {
+    const rtc = readFileSync(require.resolve('jssip/lib/RTCSession'), 'utf8');
+    expect(rtc).toMatch(/if \(this\._is_canceled\) \{[^}]*\} *\n? *else if \(response\.status_code >= 200 && response\.status_code < 299\) \{\s*this\._acceptAndTerminate\(response\);/);
+    expect(rtc).toMatch(/_acceptAndTerminate\(response, status_code, reason_phrase\) \{[\s\S]*?this\.sendRequest\(JsSIP_C\.ACK\);\s*this\.sendRequest\(JsSIP_C\.BYE,/);
+  });
+
   it('outgoing requests can be cloned and carry several Proxy-Authorization values', () => {
     const { OutgoingRequest } = require('jssip/lib/SIPMessage') as { OutgoingRequest: new (...a: unknown[]) => { cseq: number; clone(): { cseq: number; setHeader(n: string, v: string | string[]): void; getHeaders(n: string): string[]; toString(): string } } };
     const ua = { configuration: { uri: JsSIP.URI.parse('sip:alice@a.keyhop.test'), display_name: null, user_agent: 'x', extra_headers: null }, transport: { sip_uri: 'sip:a.keyhop.test;transport=ws' }, normalizeTarget: (t: unknown) => t };

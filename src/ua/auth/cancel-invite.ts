@@ -18,3 +18,15 @@ export function cancelUnansweredInvite(session: object, reason = 'SIP ;cause=487
     // No transaction (the INVITE was never sent): nothing to cancel.
   }
 }
+
+/**
+ * Makes a cancelled outgoing session ACK and then BYE an answer that crosses its CANCEL
+ * (RFC 3261 §9.1, §15). JsSIP's `terminate()` after a provisional response sends the CANCEL and
+ * closes the session without marking it cancelled, so it ignores a 2xx the callee sent before the
+ * CANCEL reached it: the callee, which has answered, then keeps the call up until its 64·T1 wait
+ * for the ACK runs out. With `_is_canceled` set, `RTCSession._receiveInviteResponse` answers such a
+ * 2xx with ACK and BYE (`_acceptAndTerminate`). Pinned by `src/ua/jssip-contract.test.ts`.
+ */
+export function byeLateAnswer(session: object): void {
+  (session as { _is_canceled?: boolean })._is_canceled = true;
+}
