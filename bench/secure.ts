@@ -32,10 +32,10 @@ import type { RouteSecurityMode } from '../src/server/config.js';
 import { rawPrivateKey } from '../src/server/proxy/route-security-keys.js';
 import { contactOf, RawSipClient, SDP, TestUa } from '../test/support/sip-client.js';
 import { KerberosUa } from '../test/support/kerberos-ua.js';
-import { MemorySampler, cpuMs, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
+import { MemorySampler, cpuMs, integerOption, loadAverage, machineInfo, measuredPids, mib, treeMemory } from './proc.js';
 import type { ProcessFilter } from './proc.js';
 import { benchAccounts } from './secure-proxy.js';
-import { BENCHMARKS_DOC, writeBenchmarkSection } from './benchmarks-doc.js';
+import { BENCHMARKS_DOC, ratio, writeBenchmarkSection } from './benchmarks-doc.js';
 import { startKeyhopChild } from './keyhop-child.js';
 
 const DOC = BENCHMARKS_DOC;
@@ -55,15 +55,9 @@ const { values: opts } = parseArgs({
   strict: true,
 });
 
-function bounded(name: string, value: string | undefined, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}], got ${value}`);
-  return n;
-}
-
-const USERS = bounded('users', opts.users, 1, 200);
-const SECONDS = bounded('seconds', opts.seconds, 1, 90);
-const WARMUP_SECONDS = bounded('warmup-seconds', opts['warmup-seconds'], 0, 30);
+const USERS = integerOption('users', opts.users, 1, 200);
+const SECONDS = integerOption('seconds', opts.seconds, 1, 90);
+const WARMUP_SECONDS = integerOption('warmup-seconds', opts['warmup-seconds'], 0, 30);
 const WRITE = !opts['no-write'];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -409,7 +403,6 @@ const ms = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)} ms` : '
 const us = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(0)} µs` : 'n/a');
 
 function routeSecurityTable(m: RouteSecurityMicro, on: RunResult, off: RunResult): string {
-  const ratio = (x: number, y: number): string => (y > 0 && Number.isFinite(x) && Number.isFinite(y) ? `${(x / y).toFixed(2)}×` : 'n/a');
   const micro = [
     '| Per message (one Node thread, median of batches) | Time |',
     '|---|---|',
@@ -432,7 +425,6 @@ function routeSecurityTable(m: RouteSecurityMicro, on: RunResult, off: RunResult
 }
 
 function table(d: RunResult, kr: RunResult, kamailio: string): string {
-  const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : 'n/a');
   const rows: Array<[string, string, string, string]> = [
     ['Completed calls/s (0 failures required)', d.cps.toFixed(1), kr.cps.toFixed(1), ratio(kr.cps, d.cps)],
     ['Calls completed / failed', `${d.calls} / ${d.failures}`, `${kr.calls} / ${kr.failures}`, ''],
@@ -496,7 +488,7 @@ async function main(): Promise<void> {
       '(its CPU per call is shown); Keyhop and the load generator share the machine\'s CPUs with each other and with anything else',
       'running, so compare the two columns of one run rather than figures of different runs.',
       '',
-      `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memory} RAM, Linux ${machine.kernel}, Node ${machine.node}; load average before the run ${loadBefore}.`,
+      machineLine(machine, loadBefore),
       '',
       t,
       '',
@@ -509,6 +501,11 @@ async function main(): Promise<void> {
     process.stdout.write(`Wrote the "${RS_SECTION}" section of ${DOC}\n`);
   }
   clearTimeout(watchdog);
+}
+
+/** The machine, as both sections of this benchmark describe it. */
+function machineLine(machine: ReturnType<typeof machineInfo>, loadBefore: string): string {
+  return `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memory} RAM, Linux ${machine.kernel}, Node ${machine.node}; load average before the run ${loadBefore}.`;
 }
 
 function routeSecurityBody(m: RouteSecurityMicro, on: RunResult, off: RunResult, machine: ReturnType<typeof machineInfo>, loadBefore: string): string {
@@ -532,7 +529,7 @@ function routeSecurityBody(m: RouteSecurityMicro, on: RunResult, off: RunResult,
     '`routeSecurity.mode = off` (a benchmark switch: no entries added or checked), started afresh in the same invocation.',
     'The machine is shared, so compare the columns of one run.',
     '',
-    `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memory} RAM, Linux ${machine.kernel}, Node ${machine.node}; load average before the run ${loadBefore}.`,
+    machineLine(machine, loadBefore),
     '',
     t,
     '',

@@ -9,14 +9,15 @@
  * high-S accepted, the same function `verifyEntrySignature` computes with noble.
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { BoundedMap } from './memo.js';
 
 /** Results kept; the oldest is forgotten beyond this. */
 export const REMEMBERED_VERIFICATIONS = 512;
 /** WebCrypto verification keys kept, one per signer's public key. */
 const REMEMBERED_KEYS = 64;
 
-const results = new Map<string, boolean>();
-const keys = new Map<string, Promise<CryptoKey>>();
+const results = new BoundedMap<string, boolean>(REMEMBERED_VERIFICATIONS);
+const keys = new BoundedMap<string, Promise<CryptoKey>>(REMEMBERED_KEYS);
 
 /** The memory's key for one check: every byte the result depends on. */
 export function verificationId(input: Uint8Array, sig: Uint8Array, publicKey: Uint8Array): string {
@@ -28,9 +29,7 @@ export function rememberedResult(id: string): boolean | undefined {
 }
 
 export function rememberResult(id: string, ok: boolean): void {
-  results.delete(id);
   results.set(id, ok);
-  if (results.size > REMEMBERED_VERIFICATIONS) results.delete(results.keys().next().value!);
 }
 
 /**
@@ -56,7 +55,6 @@ function verificationKey(subtle: SubtleCrypto, publicKey: Uint8Array): Promise<C
     key = subtle.importKey('raw', publicKey.slice(), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
     key.catch(() => keys.delete(hex));
     keys.set(hex, key);
-    if (keys.size > REMEMBERED_KEYS) keys.delete(keys.keys().next().value!);
   }
   return key;
 }
